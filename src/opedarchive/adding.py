@@ -1,0 +1,135 @@
+"""Turning text into posts: `add` (plain text or a Markdown file with front matter) and
+`edit` (re-validating what an editor saved)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from opedarchive.archive import Archive
+from opedarchive.errors import OpedError, PostFileError, UsageError
+from opedarchive.importers.textpost import parse_post_text
+from opedarchive.model import Version, decode_post_bytes, nfc, parse_post, validate_lang
+from opedarchive.text.dates import as_date, parse_any_date
+from opedarchive.text.script import detect_language
+
+
+@dataclass
+class AddOptions:
+    """Metadata given on the command line; it wins over what is detected in the text."""
+
+    title: str | None = None
+    date: str | None = None
+    authors: list[str] = field(default_factory=list)
+    outlet: str | None = None
+    kind: str | None = None
+    tags: list[str] = field(default_factory=list)
+    source_url: str | None = None
+    lang: str | None = None
+    translation_of: str | None = None
+
+
+def _parse_date_option(text: str) -> date | datetime:
+    when = parse_any_date(text)
+    if when is None:
+        raise UsageError(f"--date: cannot read {text!r}; use YYYY-MM-DD")
+    return when
+
+
+def _from_front_matter(text: str, source: str) -> list[Version]:
+    # A Markdown file with front matter: `lang` may be left out and is then detected.
+    try:
+        return [parse_post(text, source)]
+    except PostFileError as exc:
+        if "'lang'" not in exc.reason or "missing" not in exc.reason:
+            raise
+    patched = text.replace("---\n", f"---\nlang: {detect_language(text.split('---', 2)[-1])}\n", 1)
+    return [parse_post(patched, source)]
+
+
+def versions_from_text(text: str, options: AddOptions, archive: Archive, source: str = "<stdin>") -> list[Version]:
+    """The versions a text describes, options applied to the original; validated."""
+    text = nfc(text)
+    if not text.strip():
+        raise OpedError(f"{source}: nothing to add (the text is empty)")
+    if text.startswith("---\n"):
+        versions = _from_front_matter(text, source)
+    else:
+        parts = parse_post_text(text)
+        versions = []
+        for part in parts:
+            meta = part.meta()
+            versions.append(Version(lang=part.lang, meta=meta, body=part.body))
+    original = versions[0]
+    meta = original.meta
+    if options.lang:
+        if not validate_lang(options.lang):
+            raise UsageError(f"--lang: {options.lang!r} is not a language code such as en or km")
+        if len(versions) > 1 and options.lang != original.lang:
+            raise UsageError(f"--lang {options.lang}: the text holds {', '.join(v.lang for v in versions)}")
+        original.lang = options.lang
+    defaults = archive.config.defaults
+    overrides: dict[str, Any] = {
+        "title": options.title,
+        "date": _parse_date_option(options.date) if options.date else None,
+        "authors": options.authors or None,
+        "outlet": options.outlet,
+        "kind": options.kind,
+        "tags": options.tags or None,
+        "source_url": options.source_url,
+    }
+    meta.update({k: v for k, v in overrides.items() if v is not None})
+    for key in ("authors", "outlet", "kind"):
+        if not meta.get(key) and defaults.get(key):
+            meta[key] = defaults[key]
+    if not meta.get("date"):
+        meta["date"] = date.today()
+    for version in versions[1:]:
+        version.meta.setdefault("date", meta["date"])
+        if not version.meta.get("date"):
+            version.meta["date"] = meta["date"]
+        if not version.meta.get("title"):
+            version.meta["title"] = meta.get("title")
+    if not meta.get("title"):
+        raise UsageError(f"{source}: no title found in the text; give one with --title")
+    for version in versions:
+        version.meta["lang"] = version.lang
+        if not version.body.strip():
+            raise OpedError(f"{source}: the {version.lang} text has no body")
+    return versions
+
+
+def add_text(archive: Archive, text: str, options: AddOptions, source: str = "<stdin>") -> tuple[str, list[Path]]:
+    """Add a post (or, with `translation_of`, a language of one) and return (id, files written)."""
+    versions = versions_from_text(text, options, archive, source)
+    if options.translation_of:
+        post_id = archive.resolve(options.translation_of)
+        existing = archive.get(post_id)
+        paths = []
+        for version in versions:
+            if version.lang in existing.versions:
+                raise OpedError(
+                    f"{post_id} already has a '{version.lang}' version; "
+                    f"edit it with 'opedarchive edit {post_id} --lang {version.lang}'"
+                )
+            paths.append(archive.write_version(post_id, version))
+        return post_id, paths
+    day = as_date(versions[0].meta["date"])
+    post_id = archive.create_post(day, versions)
+    return post_id, [v.path for v in versions if v.path is not None]
+
+
+def read_input_file(path: Path) -> str:
+    """A file given to `add`, decoded as posts are."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise OpedError(f"{path}: cannot read: {exc.strerror}") from None
+    return decode_post_bytes(data, path)
+
+
+def validate_edited(archive: Archive, path: Path, text: str, lang: str) -> Version:
+    """An edited file's text, validated as a post of `lang`; PostFileError says why not."""
+    return parse_post(nfc(text), path, expected_lang=lang)

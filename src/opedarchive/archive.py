@@ -1,0 +1,310 @@
+"""The archive on disk: finding it, reading and writing post files (atomically), ids and slugs."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from opedarchive.config import CONFIG_NAME, Config, default_config_text, load_config
+from opedarchive.errors import AmbiguousId, ArchiveError, OpedError, PostFileError, PostNotFound
+from opedarchive.model import Post, Version, decode_post_bytes, order_languages, parse_post, render_post
+from opedarchive.text.slug import make_id
+
+ENV_VAR = "OPEDARCHIVE_DIR"
+DATA_DIR = ".opedarchive"
+POSTS_DIR = "posts"
+# posts/YYYY/<id>.<lang>.md
+FILE_RE = re.compile(
+    r"^(?P<id>[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9-]+)\.(?P<lang>[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*)\.md$"
+)
+TEMP_PREFIX = ".tmp-"
+
+
+def split_file_name(name: str) -> tuple[str, str] | None:
+    """(id, lang) of a post file name, or None for any other file."""
+    m = FILE_RE.match(name)
+    return (m["id"], m["lang"]) if m else None
+
+
+def find_archive_root(explicit: Path | None = None, cwd: Path | None = None) -> Path:
+    """`--archive`, else `$OPEDARCHIVE_DIR`, else the nearest folder upward with
+    `opedarchive.toml`, else `./archive`."""
+    if explicit is not None:
+        return explicit
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env)
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    return (cwd or Path.cwd()) / "archive"
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename or new file in `path` durable (a no-op where directories cannot be opened)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _write_temp(folder: Path, data: bytes) -> Path:
+    tmp = folder / f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
+    """Write `data` to `path` through a temp file in the same folder, fsync and rename, so
+    readers see the old file or the new one, never a part. With `exclusive`, an existing
+    file is never replaced (FileExistsError)."""
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    if path.is_symlink():
+        raise OpedError(f"{path}: is a symbolic link; refusing to write through it")
+    tmp = _write_temp(folder, data)
+    try:
+        if exclusive:
+            os.link(tmp, path)  # fails if `path` exists, atomically
+            tmp.unlink()
+        else:
+            os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_dir(folder)
+
+
+@dataclass
+class LoadResult:
+    """Every post that could be read, and one error per file that could not."""
+
+    posts: list[Post] = field(default_factory=list)
+    problems: list[PostFileError] = field(default_factory=list)
+
+
+class Archive:
+    """One archive folder: `opedarchive.toml`, `posts/YYYY/<id>.<lang>.md`, `.opedarchive/`."""
+
+    def __init__(self, root: Path, config: Config | None = None) -> None:
+        self.root = root
+        self.config = config if config is not None else load_config(root / CONFIG_NAME)
+
+    # -- opening and creating
+
+    @classmethod
+    def open(cls, explicit: Path | None = None) -> Archive:
+        """The archive the user means (see `find_archive_root`); it must exist."""
+        root = find_archive_root(explicit)
+        if not root.is_dir():
+            raise ArchiveError(f"no archive at {root}: run 'opedarchive init {root}' or pass --archive")
+        if not (root / CONFIG_NAME).is_file() and not (root / POSTS_DIR).is_dir():
+            raise ArchiveError(f"{root} is not an archive (no {CONFIG_NAME}): run 'opedarchive init {root}'")
+        return cls(root)
+
+    @classmethod
+    def init(cls, root: Path, title: str | None = None) -> Archive:
+        """Make an empty archive at `root` (the folder may exist but must not be an archive)."""
+        if (root / CONFIG_NAME).exists():
+            raise ArchiveError(f"{root} is already an archive ({CONFIG_NAME} exists)")
+        try:
+            (root / POSTS_DIR).mkdir(parents=True, exist_ok=True)
+            atomic_write(root / CONFIG_NAME, default_config_text(title or "Op-ed archive").encode(), exclusive=True)
+            gitignore = root / ".gitignore"
+            if not gitignore.exists():
+                atomic_write(gitignore, f"{DATA_DIR}/\n".encode(), exclusive=True)
+        except OSError as exc:
+            raise ArchiveError(f"cannot create an archive at {root}: {exc.strerror}") from None
+        return cls(root)
+
+    @property
+    def posts_dir(self) -> Path:
+        return self.root / POSTS_DIR
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / DATA_DIR
+
+    # -- finding files
+
+    def files(self) -> Iterator[tuple[Path, str, str]]:
+        """(path, id, lang) of every post file, in id order; other files are ignored."""
+        try:
+            years = sorted(os.scandir(self.posts_dir), key=lambda e: e.name)
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise ArchiveError(f"{self.posts_dir}: cannot read: {exc.strerror}") from None
+        for year in years:
+            if not year.is_dir(follow_symlinks=False) or year.name.startswith("."):
+                continue
+            try:
+                entries = sorted(os.scandir(year.path), key=lambda e: e.name)
+            except OSError as exc:
+                raise ArchiveError(f"{year.path}: cannot read: {exc.strerror}") from None
+            for entry in entries:
+                parts = split_file_name(entry.name)
+                if parts and entry.is_file():
+                    yield Path(entry.path), parts[0], parts[1]
+
+    def ids(self) -> dict[str, list[str]]:
+        """Every post id with its languages, from file names alone."""
+        found: dict[str, list[str]] = {}
+        for _, post_id, lang in self.files():
+            found.setdefault(post_id, []).append(lang)
+        return found
+
+    def path_for(self, post_id: str, lang: str) -> Path:
+        return self.posts_dir / post_id[:4] / f"{post_id}.{lang}.md"
+
+    def resolve(self, prefix: str) -> str:
+        """The one post id that `prefix` starts; PostNotFound or AmbiguousId otherwise."""
+        ids = self.ids()
+        if prefix in ids:
+            return prefix
+        matches = sorted(i for i in ids if i.startswith(prefix))
+        if not matches:
+            raise PostNotFound(f"no post with id '{prefix}' (see 'opedarchive list')")
+        if len(matches) > 1:
+            raise AmbiguousId(prefix, matches)
+        return matches[0]
+
+    # -- reading
+
+    def read_version(self, path: Path, lang: str | None = None) -> Version:
+        """One post file, validated; PostFileError names the file on any problem."""
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise PostFileError(path, f"cannot read: {exc.strerror}") from None
+        return parse_post(decode_post_bytes(data, path), path, expected_lang=lang)
+
+    def _assemble(self, post_id: str, versions: list[Version]) -> Post:
+        by_lang = {v.lang: v for v in versions}
+        ordered = order_languages(list(by_lang), self.config.languages)
+        return Post(post_id, {lang: by_lang[lang] for lang in ordered})
+
+    def load(self) -> LoadResult:
+        """Every post; files that cannot be read are reported, not fatal."""
+        result = LoadResult()
+        grouped: dict[str, list[Version]] = {}
+        for path, post_id, lang in self.files():
+            try:
+                grouped.setdefault(post_id, []).append(self.read_version(path, lang))
+            except PostFileError as exc:
+                result.problems.append(exc)
+        result.posts = [self._assemble(i, vs) for i, vs in grouped.items()]
+        return result
+
+    def get(self, post_id: str) -> Post:
+        """One post by exact id, all its versions read (errors are raised)."""
+        versions = [self.read_version(path, lang) for path, pid, lang in self._files_of(post_id)]
+        if not versions:
+            raise PostNotFound(f"no post with id '{post_id}'")
+        return self._assemble(post_id, versions)
+
+    def _files_of(self, post_id: str) -> list[tuple[Path, str, str]]:
+        folder = self.posts_dir / post_id[:4]
+        out = []
+        with contextlib.suppress(FileNotFoundError):
+            for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+                parts = split_file_name(entry.name)
+                if parts and parts[0] == post_id:
+                    out.append((Path(entry.path), parts[0], parts[1]))
+        return out
+
+    # -- writing
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """An exclusive lock on the archive for writers that allocate ids (a no-op without fcntl)."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows
+            yield
+            return
+        try:
+            self.data_dir.mkdir(exist_ok=True)
+            fh = open(self.data_dir / "lock", "a")
+        except OSError as exc:
+            raise ArchiveError(f"{self.root}: cannot write to the archive: {exc.strerror}") from None
+        with fh:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+    def allocate_id(self, day: date, title: str) -> str:
+        """A new id for a post of this date and title: `-2`, `-3`, … when it is taken."""
+        base = make_id(day, title)
+        taken = {pid for _, pid, _ in self._files_of_year(day.year)}
+        candidate, n = base, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{base}-{n}"
+        return candidate
+
+    def _files_of_year(self, year: int) -> list[tuple[Path, str, str]]:
+        folder = self.posts_dir / f"{year:04d}"
+        out = []
+        with contextlib.suppress(FileNotFoundError):
+            for entry in os.scandir(folder):
+                parts = split_file_name(entry.name)
+                if parts:
+                    out.append((Path(entry.path), parts[0], parts[1]))
+        return out
+
+    def write_version(self, post_id: str, version: Version, *, replace: bool = False) -> Path:
+        """Write one version's file atomically; a new file never replaces an existing one."""
+        path = self.path_for(post_id, version.lang)
+        try:
+            atomic_write(path, render_post(version).encode("utf-8"), exclusive=not replace)
+        except FileExistsError:
+            raise OpedError(f"{path}: already exists; not replacing it") from None
+        except OSError as exc:
+            raise OpedError(f"{path}: cannot write: {exc.strerror}") from None
+        version.path = path
+        return path
+
+    def create_post(self, day: date, versions: list[Version]) -> str:
+        """Write a new post (all its versions) under a fresh id and return the id."""
+        if not versions:
+            raise OpedError("a post needs at least one version")
+        title = next((v.title for v in versions if v.lang == "en"), versions[0].title)
+        with self.lock():
+            post_id = self.allocate_id(day, title)
+            for version in versions:
+                self.write_version(post_id, version)
+        return post_id
+
+    def remove(self, post_id: str, lang: str | None = None) -> list[Path]:
+        """Delete a post's files (or one language's); returns what was removed."""
+        files = [p for p, _, file_lang in self._files_of(post_id) if lang is None or file_lang == lang]
+        if not files:
+            what = f"no '{lang}' version of '{post_id}'" if lang else f"no post with id '{post_id}'"
+            raise PostNotFound(what)
+        for path in files:
+            try:
+                path.unlink()
+            except OSError as exc:
+                raise OpedError(f"{path}: cannot remove: {exc.strerror}") from None
+        fsync_dir(files[0].parent)
+        return files

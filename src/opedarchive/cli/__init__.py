@@ -1,0 +1,80 @@
+"""The `opedarchive` command line: the app, global options, and errors turned into exit codes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from opedarchive import __version__
+from opedarchive.cli.common import State, say
+from opedarchive.errors import OpedError
+
+
+class OpedGroup(TyperGroup):
+    """Turns OpedError into `Error: …` on stderr and its exit code, never a traceback."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OpedError as exc:
+            say(f"Error: {exc}")
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            say("Interrupted.")
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+
+
+app = typer.Typer(
+    cls=OpedGroup,
+    name="opedarchive",
+    help="Keep, search and publish op-eds in English and Khmer as plain Markdown files.",
+    no_args_is_help=True,
+    add_completion=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"opedarchive {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    archive: Annotated[
+        Path | None,
+        typer.Option(
+            "--archive", "-a", metavar="PATH",
+            help="The archive folder. Default: $OPEDARCHIVE_DIR, else the nearest folder upward "
+            "holding opedarchive.toml, else ./archive.",
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Keep, search and publish op-eds in English and Khmer as plain Markdown files."""
+    State.archive_path = archive
+
+
+from opedarchive.cli import archive_cmds, browse, importing, posts  # noqa: E402
+
+archive_cmds.register(app)
+posts.register(app)
+browse.register(app)
+importing.register(app)
+
+
+def main() -> None:
+    """The console script."""
+    app()

@@ -1,0 +1,286 @@
+"""Posts and their language versions; the front-matter schema, its validation and its YAML form."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from opedarchive.errors import PostFileError
+from opedarchive.text.dates import as_date
+
+REQUIRED_KEYS = ("title", "date", "lang")
+# The order keys are written in; keys the tool does not know follow in their own order.
+KNOWN_KEYS = (
+    "title", "date", "lang", "authors", "affiliation", "outlet", "kind", "tags",
+    "source_url", "summary", "images", "translator", "draft",
+)
+LIST_KEYS = ("authors", "tags")
+LANG_RE = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
+MAX_POST_BYTES = 16 * 1024 * 1024
+
+
+@dataclass
+class Version:
+    """One language of a post: its front matter (every key, in file order) and its Markdown body."""
+
+    lang: str
+    meta: dict[str, Any]
+    body: str
+    path: Path | None = None
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title", ""))
+
+    @property
+    def date(self) -> dt.date | dt.datetime:
+        value = self.meta.get("date")
+        return value if isinstance(value, (dt.date, dt.datetime)) else dt.date.min
+
+    @property
+    def day(self) -> dt.date:
+        return as_date(self.date)
+
+    @property
+    def authors(self) -> list[str]:
+        return as_list(self.meta.get("authors"))
+
+    @property
+    def tags(self) -> list[str]:
+        return as_list(self.meta.get("tags"))
+
+    def get(self, key: str, default: str = "") -> str:
+        value = self.meta.get(key)
+        return default if value is None else str(value)
+
+
+@dataclass
+class Post:
+    """All language versions that share one id; the first is the original."""
+
+    id: str
+    versions: dict[str, Version] = field(default_factory=dict)
+
+    @property
+    def original(self) -> Version:
+        return next(iter(self.versions.values()))
+
+    @property
+    def languages(self) -> list[str]:
+        return list(self.versions)
+
+    def field(self, key: str) -> str:
+        """A metadata value of the original, else of the first version that has it."""
+        for version in self.versions.values():
+            value = version.get(key)
+            if value:
+                return value
+        return ""
+
+    def list_field(self, key: str) -> list[str]:
+        """The union, in order, of a list key (authors, tags) over every version."""
+        seen: dict[str, None] = {}
+        for version in self.versions.values():
+            for item in as_list(version.meta.get(key)):
+                seen.setdefault(item, None)
+        return list(seen)
+
+
+def as_list(value: Any) -> list[str]:
+    """A list key's value as a list of strings (a lone string counts as a one-item list)."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value if v is not None and str(v) != ""]
+    return [str(value)]
+
+
+def order_languages(langs: list[str], preferred: list[str]) -> list[str]:
+    """Languages in the archive's order first, others after in alphabetical order."""
+    rank = {lang: i for i, lang in enumerate(preferred)}
+    return sorted(langs, key=lambda lang: (rank.get(lang, len(rank)), lang))
+
+
+# ---------------------------------------------------------------------------- YAML
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """A safe loader that refuses aliases: they let a few bytes expand exponentially."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.MarkedYAMLError(
+                None, None, "YAML aliases (*name) are not allowed in front matter", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+_FAST_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Only text that could hold an anchor or alias needs the slower, alias-refusing loader.
+_MAYBE_ALIAS = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s]", re.M)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse front matter YAML safely (no tags, no aliases)."""
+    loader = _NoAliasLoader if _MAYBE_ALIAS.search(text) else _FAST_LOADER
+    return yaml.load(text, Loader=loader)
+
+
+# Strings that some YAML reader (1.1 or 1.2) would take for something else.
+_AMBIGUOUS = re.compile(
+    r"""^(?:
+        y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
+        |null|Null|NULL|~|
+        |[-+]?(?:0|[1-9][0-9_]*)(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?
+        |[-+]?\.[0-9_]+(?:[eE][-+]?[0-9]+)?
+        |[-+]?0[0-7_]+|0o[0-7]+|[-+]?0x[0-9a-fA-F_]+|[-+]?0b[01_]+
+        |[-+]?(?:[0-9][0-9_]*)(?::[0-5]?[0-9])+(?:\.[0-9_]*)?
+        |[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)
+        |[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ].*)?
+        |<<|=
+    )$""",
+    re.X,
+)
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    if _AMBIGUOUS.match(value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+def _represent_datetime(dumper: yaml.SafeDumper, value: datetime) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(datetime, _represent_datetime)
+
+
+def dump_yaml(meta: dict[str, Any]) -> str:
+    """YAML for front matter: keys in order, Unicode as is, ambiguous strings quoted."""
+    return yaml.dump(
+        meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000,
+        default_flow_style=False,
+    )
+
+
+# ---------------------------------------------------------------------------- files
+
+
+def _fm_split(text: str) -> tuple[str, str, int]:
+    """Split `---` front matter from the body; returns (yaml, body, line the yaml starts on)."""
+    if not text.startswith("---"):
+        raise ValueError("no front matter: the file must start with a '---' line")
+    first_nl = text.find("\n")
+    if first_nl == -1 or text[:first_nl].strip() != "---":
+        raise ValueError("no front matter: the file must start with a '---' line")
+    match = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M).search(text, first_nl + 1)
+    if match is None:
+        raise ValueError("front matter is not closed by a '---' line")
+    fm = text[first_nl + 1 : match.start()]
+    body = text[match.end() :]
+    return fm, body.removeprefix("\n").lstrip("\n"), 2
+
+
+def decode_post_bytes(data: bytes, path: Path | str) -> str:
+    """Bytes of a post file as text: UTF-8 (a byte-order mark is dropped), LF line ends."""
+    if len(data) > MAX_POST_BYTES:
+        raise PostFileError(path, f"file is too large ({len(data) // (1024 * 1024)} MB; "
+                                  f"the limit is {MAX_POST_BYTES // (1024 * 1024)} MB)")
+    if b"\x00" in data:
+        raise PostFileError(path, "binary file (contains NUL bytes), not a Markdown post")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise PostFileError(path, "file is UTF-16; save it as UTF-8")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise PostFileError(path, f"not valid UTF-8 (byte {exc.start})", line) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _check_date(value: Any) -> date | datetime:
+    if isinstance(value, (date, datetime)):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"'date' is not an ISO date or date-time: {value!r}")
+
+
+def parse_post(text: str, path: Path | str, expected_lang: str | None = None) -> Version:
+    """A version from a post file's text; raises PostFileError naming the file and line."""
+    try:
+        fm_text, body, offset = _fm_split(text)
+    except ValueError as exc:
+        raise PostFileError(path, str(exc), 1) from None
+    try:
+        meta = load_yaml(fm_text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + offset if mark is not None else None
+        reason = exc.problem or exc.context or "invalid YAML"
+        raise PostFileError(path, f"invalid YAML in front matter: {reason}", line) from None
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+        raise PostFileError(path, f"invalid YAML in front matter: {exc}") from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise PostFileError(path, "front matter is not a mapping of keys to values", offset)
+    meta = {str(k): v for k, v in meta.items()}
+    missing = [k for k in REQUIRED_KEYS if meta.get(k) in (None, "")]
+    if missing:
+        raise PostFileError(path, "missing required key" + ("s " if len(missing) > 1 else " ")
+                            + ", ".join(f"'{k}'" for k in missing))
+    try:
+        meta["date"] = _check_date(meta["date"])
+    except ValueError as exc:
+        raise PostFileError(path, str(exc)) from None
+    if not isinstance(meta["title"], str):
+        meta["title"] = str(meta["title"])
+    lang = str(meta["lang"])
+    if expected_lang is not None and lang != expected_lang:
+        raise PostFileError(path, f"'lang' is {lang!r} but the file name says {expected_lang!r}")
+    return Version(lang=lang, meta=meta, body=body.rstrip("\n") + "\n" if body.strip() else "",
+                   path=Path(path))
+
+
+def ordered_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """Known keys in schema order, then unknown keys in their own order; empty values dropped."""
+    out = {k: meta[k] for k in KNOWN_KEYS if k in meta and meta[k] not in (None, "", [])}
+    out.update({k: v for k, v in meta.items() if k not in out and k not in KNOWN_KEYS})
+    return out
+
+
+def render_post(version: Version) -> str:
+    """The text of a post file for `version`."""
+    meta = ordered_meta({**version.meta, "lang": version.lang})
+    body = version.body.strip("\n")
+    return f"---\n{dump_yaml(meta)}---\n\n{body}\n" if body else f"---\n{dump_yaml(meta)}---\n"
+
+
+def nfc(text: str) -> str:
+    """Text in Unicode NFC, as posts are stored."""
+    return unicodedata.normalize("NFC", text)
+
+
+def validate_lang(lang: str) -> bool:
+    """True for a plausible BCP 47 language tag."""
+    return bool(LANG_RE.match(lang))

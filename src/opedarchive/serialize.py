@@ -1,0 +1,73 @@
+"""The JSON shapes of posts (`list --json`, `show --json`, `export --json`): an interface."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from opedarchive.model import Post, Version
+from opedarchive.text.summary import extract_summary
+
+
+def json_value(value: Any) -> Any:
+    """Front-matter values as JSON: dates as ISO strings, containers recursively."""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): json_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_value(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def post_summary(post: Post) -> str:
+    """The `summary` key of the original (else of any version), else an extractive summary."""
+    for version in post.versions.values():
+        if version.get("summary"):
+            return " ".join(version.get("summary").split())
+    return extract_summary(post.original.body)
+
+
+def _rel(path: Path | None, root: Path | None) -> str:
+    if path is None:
+        return ""
+    if root is not None:
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+def version_json(version: Version, root: Path | None, body: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "lang": version.lang,
+        "title": version.title,
+        "date": json_value(version.date),
+        "authors": version.authors,
+        "path": _rel(version.path, root),
+    }
+    if body:
+        out["meta"] = json_value(version.meta)
+        out["body"] = version.body
+    return out
+
+
+def post_json(post: Post, root: Path | None = None, *, bodies: bool = False) -> dict[str, Any]:
+    """One post as JSON; with `bodies`, each version also carries `meta` and `body`."""
+    original = post.original
+    return {
+        "id": post.id,
+        "date": json_value(original.date),
+        "title": original.title,
+        "authors": original.authors or post.list_field("authors"),
+        "outlet": post.field("outlet"),
+        "kind": post.field("kind"),
+        "tags": post.list_field("tags"),
+        "summary": post_summary(post),
+        "languages": post.languages,
+        "versions": [version_json(v, root, bodies) for v in post.versions.values()],
+    }

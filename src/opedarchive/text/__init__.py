@@ -1,0 +1,1 @@
+"""Text handling for English and Khmer: scripts, normalisation, dates, slugs and summaries."""

@@ -1,0 +1,1 @@
+"""Rich renderables: the post table, one post, and (later) side-by-side and summary views."""
