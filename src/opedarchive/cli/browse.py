@@ -69,7 +69,7 @@ def list_posts(
     from opedarchive.views.table import post_table
 
     console = out()
-    console.print(post_table(posts, summaries=console.width >= 120))
+    console.print(post_table(posts, console.width))
 
 
 def show(
