@@ -8,10 +8,10 @@ from pathlib import Path
 
 import yaml
 
-from conftest import SEED_PAGE, Invoke
-
 from opedarchive.archive import Archive
 from opedarchive.importers.page import parse_page
+
+from conftest import SEED_PAGE, Invoke
 
 IDS = [
     "2022-06-12-election-disenfranchisement-machine-of-cambodia",

@@ -44,7 +44,7 @@ def find_archive_root(explicit: Path | None = None, cwd: Path | None = None) -> 
     for folder in (here, *here.parents):
         if (folder / CONFIG_NAME).is_file():
             return folder
-    return (cwd or Path.cwd()) / "archive"
+    return cwd / "archive" if cwd is not None else Path("archive")
 
 
 def fsync_dir(path: Path) -> None:
@@ -207,9 +207,11 @@ class Archive:
         grouped: dict[str, list[Version]] = {}
         for path, post_id, lang in self.files():
             try:
-                grouped.setdefault(post_id, []).append(self.read_version(path, lang))
+                version = self.read_version(path, lang)
             except PostFileError as exc:
                 result.problems.append(exc)
+                continue
+            grouped.setdefault(post_id, []).append(version)
         result.posts = [self._assemble(i, vs) for i, vs in grouped.items()]
         return result
 

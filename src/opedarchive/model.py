@@ -155,7 +155,13 @@ class _Dumper(yaml.SafeDumper):
     pass
 
 
+# Characters a plain or block scalar would not keep as they are (line separators, controls).
+_NEEDS_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if _NEEDS_ESCAPE.search(value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     if "\n" in value:
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
     if _AMBIGUOUS.match(value):
@@ -202,10 +208,10 @@ def decode_post_bytes(data: bytes, path: Path | str) -> str:
     if len(data) > MAX_POST_BYTES:
         raise PostFileError(path, f"file is too large ({len(data) // (1024 * 1024)} MB; "
                                   f"the limit is {MAX_POST_BYTES // (1024 * 1024)} MB)")
-    if b"\x00" in data:
-        raise PostFileError(path, "binary file (contains NUL bytes), not a Markdown post")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise PostFileError(path, "file is UTF-16; save it as UTF-8")
+    if b"\x00" in data:
+        raise PostFileError(path, "binary file (contains NUL bytes), not a Markdown post")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

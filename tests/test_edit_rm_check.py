@@ -1,0 +1,139 @@
+"""`edit`, `rm` and `check`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import Invoke
+
+JOKE = "2022-06-24-candlelight-arrest-is-a-joke"
+
+
+def _editor(tmp_path: Path, python_code: str) -> str:
+    """An $EDITOR command that runs `python_code` with the file's path in `path`."""
+    script = tmp_path / "editor.py"
+    script.write_text(
+        "import sys\npath = sys.argv[1]\ntext = open(path, encoding='utf-8').read()\n" + python_code,
+        encoding="utf-8",
+    )
+    return f"{sys.executable} {script}"
+
+
+def test_edit_saves_a_valid_change(seeded: Path, cli: Invoke, tmp_path: Path) -> None:
+    editor = _editor(tmp_path, "open(path, 'w', encoding='utf-8').write(text.replace('Kangaroo', 'Kangarooo'))\n")
+    result = cli("edit", "2022-06-24", env={"EDITOR": editor})
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == f"saved posts/2022/{JOKE}.en.md\n"
+    assert "Kangarooo Court" in (seeded / f"posts/2022/{JOKE}.en.md").read_text(encoding="utf-8")
+
+
+def test_edit_refuses_broken_front_matter(seeded: Path, cli: Invoke, tmp_path: Path) -> None:
+    path = seeded / f"posts/2022/{JOKE}.km.md"
+    before = path.read_bytes()
+    editor = _editor(tmp_path, "open(path, 'w', encoding='utf-8').write(text.replace('lang: km', 'lang: [km'))\n")
+    result = cli("edit", JOKE, "--lang", "km", env={"VISUAL": editor})
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {path.relative_to(seeded.parent)}: not saved: line 5: invalid YAML")
+    assert path.read_bytes() == before
+
+
+def test_edit_refuses_a_missing_title(seeded: Path, cli: Invoke, tmp_path: Path) -> None:
+    editor = _editor(tmp_path, "open(path, 'w', encoding='utf-8').write(text.replace('title:', 'titel:', 1))\n")
+    result = cli("edit", JOKE, env={"EDITOR": editor})
+    assert result.exit_code == 1
+    assert result.stderr.endswith("not saved: missing required key 'title'\n")
+
+
+def test_edit_without_changes_and_without_editor(seeded: Path, cli: Invoke, tmp_path: Path) -> None:
+    unchanged = cli("edit", JOKE, env={"EDITOR": _editor(tmp_path, "")})
+    assert (unchanged.exit_code, unchanged.stderr) == (0, f"{JOKE}: no changes\n")
+    no_editor = cli("edit", JOKE)
+    assert no_editor.exit_code == 2
+    assert no_editor.stderr == "Error: no editor: set $VISUAL or $EDITOR (or give a FILE, or '-' for stdin)\n"
+    failing = cli("edit", JOKE, env={"EDITOR": f"{sys.executable} -c 'raise SystemExit(3)'"})
+    assert (failing.exit_code, failing.stderr) == (1, "Error: the editor exited with status 3; nothing saved\n")
+
+
+def test_rm_asks_and_removes(seeded: Path, cli: Invoke) -> None:
+    declined = cli("rm", JOKE, input="n\n")
+    assert declined.exit_code == 1
+    assert (seeded / f"posts/2022/{JOKE}.en.md").exists()
+    accepted = cli("rm", JOKE, input="y\n")
+    assert accepted.exit_code == 0
+    assert not (seeded / f"posts/2022/{JOKE}.en.md").exists()
+    assert not (seeded / f"posts/2022/{JOKE}.km.md").exists()
+    assert f"removed posts/2022/{JOKE}.km.md" in accepted.stderr
+
+
+def test_rm_one_language(seeded: Path, cli: Invoke) -> None:
+    result = cli("rm", JOKE, "--lang", "km", "--yes")
+    assert result.exit_code == 0
+    assert result.stderr == f"removed posts/2022/{JOKE}.km.md\n"
+    assert (seeded / f"posts/2022/{JOKE}.en.md").exists()
+    missing = cli("rm", "2022-06-28", "--lang", "km", "--yes")
+    assert missing.exit_code == 1
+    assert missing.stderr == (
+        "Error: 2022-06-28-recipes-towards-democratic-unification has no 'km' version (it has en)\n"
+    )
+
+
+def test_check_clean_archive(seeded: Path, cli: Invoke) -> None:
+    result = cli("check")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr == "6 files checked, 0 problems.\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("2022-01-01-a.en.md", "---\ntitle: A\ndate: 2022-01-01\n---\nx\n", "missing required key 'lang'"),
+        ("2022-01-01-b.en.md", "---\ntitle: B\ndate: 2022-02-30\nlang: en\n---\nx\n", "invalid YAML in front matter"),
+        ("2022-01-01-c.en.md", "---\ntitle: C\ndate: someday\nlang: en\n---\nx\n",
+         "'date' is not an ISO date or date-time: 'someday'"),
+        ("2022-01-01-d.en.md", "---\ntitle: D\ndate: 2022-01-01\nlang: km\n---\nx\n",
+         "'lang' is 'km' but the file name says 'en'"),
+        ("2022-01-01-e.en.md", "---\ntitle: E\n  bad: indent\ndate: 2022-01-01\n---\n", "3: invalid YAML"),
+        ("2022-01-01-f.en.md", "no front matter\n", "1: no front matter"),
+        ("2022-01-01-g.en.md", "---\ntitle: Cafe\u0301\ndate: 2022-01-01\nlang: en\n---\nx\n",
+         "text is not in Unicode NFC form"),
+        ("notes.md", "anything", "file name is not <YYYY-MM-DD-slug>.<lang>.md"),
+    ],
+)
+def test_check_reports_problems(archive: Path, cli: Invoke, name: str, content: str, expected: str) -> None:
+    folder = archive / "posts/2022"
+    folder.mkdir(parents=True)
+    (folder / name).write_text(content, encoding="utf-8")
+    result = cli("check")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"posts/2022/{name}")
+    assert expected in lines[0]
+
+
+def test_check_wrong_folder_and_json(archive: Path, cli: Invoke) -> None:
+    folder = archive / "posts/2021"
+    folder.mkdir(parents=True)
+    (folder / "2022-01-01-x.en.md").write_text("---\ntitle: X\ndate: 2022-01-01\nlang: en\n---\nx\n", encoding="utf-8")
+    result = cli("check", "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == [
+        {
+            "path": "posts/2021/2022-01-01-x.en.md",
+            "line": None,
+            "message": "in folder '2021' but its id starts with 2022",
+        }
+    ]
+
+
+def test_init_twice(archive: Path, cli: Invoke) -> None:
+    result = cli("init")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: archive is already an archive (opedarchive.toml exists)\n"
+    assert (archive / ".gitignore").read_text() == ".opedarchive/\n"
+    assert 'languages = ["en", "km"]' in (archive / "opedarchive.toml").read_text()
