@@ -1,0 +1,54 @@
+"""The command line as a whole: version, `python -m`, and help text for every command and option."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import typer.main
+
+from opedarchive import __version__
+from opedarchive.cli import app
+
+from conftest import Invoke
+
+
+def test_version(cli: Invoke) -> None:
+    result = cli("--version")
+    assert (result.exit_code, result.stdout) == (0, f"opedarchive {__version__}\n")
+
+
+def test_python_dash_m(seeded: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "opedarchive", "--archive", str(seeded), "list", "--json"],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count('"id"') == 4
+
+
+def test_every_command_and_option_has_help(cli: Invoke) -> None:
+    group = typer.main.get_command(app)
+    commands = group.commands  # type: ignore[attr-defined]
+    assert {"init", "add", "import", "list", "show", "edit", "rm", "check"} <= set(commands)
+    for name, command in commands.items():
+        assert command.help, f"{name} has no help text"
+        for param in command.params:
+            if param.param_type_name == "option":
+                assert getattr(param, "help", None), f"{name} {param.opts} has no help text"
+        result = cli(name, "--help")
+        assert result.exit_code == 0
+        assert result.stdout.startswith(f"Usage: opedarchive {name}")
+
+
+def test_no_arguments_shows_help(cli: Invoke) -> None:
+    result = cli()
+    assert "Commands" in result.stdout + result.stderr
+
+
+def test_unknown_option_is_a_usage_error(seeded: Path, cli: Invoke) -> None:
+    result = cli("list", "--bogus")
+    assert result.exit_code == 2
+    assert "No such option: --bogus" in result.stderr
+    assert "Traceback" not in result.stderr
