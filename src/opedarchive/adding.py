@@ -9,9 +9,19 @@ from pathlib import Path
 from typing import Any
 
 from opedarchive.archive import Archive
-from opedarchive.errors import OpedError, PostFileError, UsageError
+from opedarchive.errors import OpedError, UsageError
 from opedarchive.importers.textpost import parse_post_text
-from opedarchive.model import Version, decode_post_bytes, nfc, parse_post, validate_lang
+from opedarchive.model import (
+    LIST_KEYS,
+    Version,
+    as_list,
+    decode_post_bytes,
+    nfc,
+    parse_post,
+    split_post,
+    validate_lang,
+    validate_version,
+)
 from opedarchive.text.dates import as_date, parse_any_date
 from opedarchive.text.script import detect_language
 
@@ -38,24 +48,18 @@ def _parse_date_option(text: str) -> date | datetime:
     return when
 
 
-def _from_front_matter(text: str, source: str) -> list[Version]:
-    # A Markdown file with front matter: `lang` may be left out and is then detected.
-    try:
-        return [parse_post(text, source)]
-    except PostFileError as exc:
-        if "'lang'" not in exc.reason or "missing" not in exc.reason:
-            raise
-    patched = text.replace("---\n", f"---\nlang: {detect_language(text.split('---', 2)[-1])}\n", 1)
-    return [parse_post(patched, source)]
-
-
 def versions_from_text(text: str, options: AddOptions, archive: Archive, source: str = "<stdin>") -> list[Version]:
     """The versions a text describes, options applied to the original; validated."""
     text = nfc(text)
     if not text.strip():
         raise OpedError(f"{source}: nothing to add (the text is empty)")
     if text.startswith("---\n"):
-        versions = _from_front_matter(text, source)
+        # A Markdown file with front matter; what it leaves out comes from options or detection.
+        meta, body = split_post(text, source)
+        meta.setdefault("lang", options.lang or detect_language(body))
+        meta.setdefault("title", options.title)
+        meta.setdefault("date", _parse_date_option(options.date) if options.date else date.today())
+        versions = [validate_version(meta, body, source)]
     else:
         parts = parse_post_text(text)
         versions = []
@@ -96,6 +100,9 @@ def versions_from_text(text: str, options: AddOptions, archive: Archive, source:
         raise UsageError(f"{source}: no title found in the text; give one with --title")
     for version in versions:
         version.meta["lang"] = version.lang
+        for key in LIST_KEYS:
+            if key in version.meta:
+                version.meta[key] = as_list(version.meta[key])
         if not version.body.strip():
             raise OpedError(f"{source}: the {version.lang} text has no body")
     return versions

@@ -63,6 +63,8 @@ def check_archive(archive: Archive) -> tuple[int, list[Problem]]:
             texts = [version.body, *(str(v) for v in version.meta.values() if isinstance(v, str))]
             if any(not unicodedata.is_normalized("NFC", t) for t in texts):
                 problems.append(Problem(rel(path), "text is not in Unicode NFC form"))
+            if not version.body.strip():
+                problems.append(Problem(rel(path), "the body is empty"))
             if not isinstance(version.meta.get("authors", []), list):
                 problems.append(Problem(rel(path), "'authors' should be a list"))
             if not isinstance(version.meta.get("tags", []), list):

@@ -24,6 +24,8 @@ KNOWN_KEYS = (
 LIST_KEYS = ("authors", "tags")
 LANG_RE = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
 MAX_POST_BYTES = 16 * 1024 * 1024
+# C0 controls other than tab and line feed, and DEL: no text of a post holds them.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
 
 @dataclass
@@ -231,8 +233,9 @@ def _check_date(value: Any) -> date | datetime:
     raise ValueError(f"'date' is not an ISO date or date-time: {value!r}")
 
 
-def parse_post(text: str, path: Path | str, expected_lang: str | None = None) -> Version:
-    """A version from a post file's text; raises PostFileError naming the file and line."""
+def split_post(text: str, path: Path | str) -> tuple[dict[str, Any], str]:
+    """Front matter (parsed, unvalidated) and body of a post file's text."""
+    _control_character(text, path)
     try:
         fm_text, body, offset = _fm_split(text)
     except ValueError as exc:
@@ -246,11 +249,30 @@ def parse_post(text: str, path: Path | str, expected_lang: str | None = None) ->
         raise PostFileError(path, f"invalid YAML in front matter: {reason}", line) from None
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
         raise PostFileError(path, f"invalid YAML in front matter: {exc}") from None
+    except RecursionError:
+        raise PostFileError(path, "invalid YAML in front matter: nested too deeply") from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         raise PostFileError(path, "front matter is not a mapping of keys to values", offset)
-    meta = {str(k): v for k, v in meta.items()}
+    return {str(k): v for k, v in meta.items()}, body
+
+
+def parse_post(text: str, path: Path | str, expected_lang: str | None = None) -> Version:
+    """A version from a post file's text; raises PostFileError naming the file and line."""
+    meta, body = split_post(text, path)
+    return validate_version(meta, body, path, expected_lang)
+
+
+def _control_character(text: str, path: Path | str) -> None:
+    m = _CONTROL.search(text)
+    if m:
+        line = text.count("\n", 0, m.start()) + 1
+        raise PostFileError(path, f"control character U+{ord(m.group()):04X} in the text", line)
+
+
+def validate_version(meta: dict[str, Any], body: str, path: Path | str, expected_lang: str | None = None) -> Version:
+    """A version from front matter and body, checked against the schema."""
     missing = [k for k in REQUIRED_KEYS if meta.get(k) in (None, "")]
     if missing:
         raise PostFileError(path, "missing required key" + ("s " if len(missing) > 1 else " ")
@@ -259,9 +281,12 @@ def parse_post(text: str, path: Path | str, expected_lang: str | None = None) ->
         meta["date"] = _check_date(meta["date"])
     except ValueError as exc:
         raise PostFileError(path, str(exc)) from None
-    if not isinstance(meta["title"], str):
-        meta["title"] = str(meta["title"])
+    if not isinstance(meta["title"], (str, int, float)) or isinstance(meta["title"], bool):
+        raise PostFileError(path, "'title' must be text")
+    meta["title"] = str(meta["title"])
     lang = str(meta["lang"])
+    if not validate_lang(lang):
+        raise PostFileError(path, f"'lang' is not a language code such as en or km: {lang!r}")
     if expected_lang is not None and lang != expected_lang:
         raise PostFileError(path, f"'lang' is {lang!r} but the file name says {expected_lang!r}")
     return Version(lang=lang, meta=meta, body=body.rstrip("\n") + "\n" if body.strip() else "",
