@@ -1,0 +1,66 @@
+"""Property tests over open input: any text survives a round trip; parsers never crash."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from opedarchive.importers.base import SourceError
+from opedarchive.importers.page import parse_page
+
+from conftest import Invoke
+
+# Khmer (with coeng, vowel signs, digits), zero-width characters, combining marks, Latin, emoji.
+KHMER = st.characters(min_codepoint=0x1780, max_codepoint=0x17FF)
+SPECIAL = st.sampled_from(
+    ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u0301", "\u0308", "é", "🗳", " ", "\n", "\t"]
+)
+ANY = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x85\u2028\u2029")
+TEXT = st.text(st.one_of(KHMER, SPECIAL, ANY), min_size=1, max_size=300)
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def _expected(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip("\n") + "\n"
+
+
+@SETTINGS
+@given(body=TEXT, title=TEXT)
+def test_any_text_reads_back_the_same(archive: Path, cli: Invoke, tmp_path: Path, body: str, title: str) -> None:
+    assume(body.strip() and title.strip())
+    source = tmp_path / "post.md"
+    source.write_text("---\ndate: 2022-01-01\nlang: km\n---\n" + body, encoding="utf-8")
+    added = cli("add", str(source), "--title", title, "--json")
+    assert added.exit_code == 0, added.stderr
+    post_id = json.loads(added.stdout)["id"]
+    shown = json.loads(cli("show", post_id, "--json").stdout)
+    assert shown["versions"][0]["body"] == _expected(body.lstrip("\n"))
+    assert shown["title"] == unicodedata.normalize("NFC", title)
+    assert cli("rm", post_id, "--yes").exit_code == 0
+
+
+PAGE_PIECES = st.one_of(
+    TEXT,
+    st.sampled_from([
+        "Posted by: | Posted on: June 28, 2022\n", "Posted on: 2022\n", "\n\n", "  1. item\n", "- bullet\n",
+        "| ថ្ងៃចន្ទ ទី១៣ ខែមិថុនា ឆ្នាំ២០២២ ម៉ោង ១០:០៣ ព្រឹក\n", "Op-Ed: A, B\n", "Caption (Credit)\n",
+    ]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PAGE_PIECES, max_size=30).map("".join))
+def test_page_importer_never_crashes(text: str) -> None:
+    try:
+        items = list(parse_page(text))
+    except SourceError as exc:
+        assert "no 'Posted on:' line; not a saved blog page" in str(exc)
+        return
+    for item in items:
+        if not item.error:
+            for version in item.versions():
+                assert version.title and version.lang in {"en", "km"}
