@@ -24,7 +24,7 @@ system-deps:
 	bash .ci/install-system-deps
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
 
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
