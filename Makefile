@@ -17,8 +17,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.installed
 	$(OPED) --archive archive list
-	$(OPED) --archive archive show $(DEMO_POST)
-	$(OPED) --archive archive show $(DEMO_POST) --lang km
+	$(OPED) --archive archive show $(DEMO_POST) --no-pager
+	$(OPED) --archive archive show $(DEMO_POST) --lang km --no-pager
+	COLUMNS=120 $(OPED) --archive archive show 2022-06-15 --side-by-side --no-pager
+	$(OPED) --archive archive summary
 
 system-deps:
 	bash .ci/install-system-deps

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from opedarchive.cli.common import open_archive, out, print_json, warn
+from opedarchive.cli import filters
+from opedarchive.cli.common import open_archive, out, print_json
+from opedarchive.cli.paging import KhmerWidth, print_paged, width_model
 from opedarchive.errors import OpedError, UsageError
+
+if TYPE_CHECKING:
+    from opedarchive.archive import Archive
+    from opedarchive.model import Post
 
 
 class SortKey(str, Enum):
@@ -20,51 +25,36 @@ class SortKey(str, Enum):
     OUTLET = "outlet"
 
 
-def _parse_day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{option}: {value!r} is not a date (YYYY-MM-DD)") from None
-
-
 def list_posts(
-    author: Annotated[str | None, typer.Option(help="Posts by an author (any part of the name).")] = None,
-    tag: Annotated[str | None, typer.Option(help="Posts with this tag.")] = None,
-    lang: Annotated[str | None, typer.Option(help="Posts that have a version in this language.")] = None,
-    outlet: Annotated[str | None, typer.Option(help="Posts published in this outlet (any part of its name).")] = None,
-    kind: Annotated[str | None, typer.Option(help="op-ed, letter, statement, …")] = None,
-    since: Annotated[str | None, typer.Option(metavar="YYYY-MM-DD", help="Posts on or after this date.")] = None,
-    until: Annotated[str | None, typer.Option(metavar="YYYY-MM-DD", help="Posts on or before this date.")] = None,
-    year: Annotated[int | None, typer.Option(help="Posts of this year.")] = None,
-    untranslated: Annotated[bool, typer.Option("--untranslated", help="Only posts in a single language.")] = False,
+    author: filters.Author = None,
+    tag: filters.Tag = None,
+    lang: filters.Lang = None,
+    outlet: filters.Outlet = None,
+    kind: filters.Kind = None,
+    since: filters.Since = None,
+    until: filters.Until = None,
+    year: filters.Year = None,
+    untranslated: filters.Untranslated = False,
     sort: Annotated[SortKey, typer.Option(help="Order: date (newest first), title, id or outlet.")] = SortKey.DATE,
     reverse: Annotated[bool, typer.Option("--reverse", help="Reverse the order.")] = False,
     limit: Annotated[int | None, typer.Option(min=1, help="At most this many posts.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array (see the README for its shape).")] = False,
 ) -> None:
     """List posts as a table, newest first, with filters."""
-    from opedarchive.select import PostFilter, sort_posts
+    from opedarchive.select import sort_posts
     from opedarchive.serialize import post_json
 
     archive = open_archive()
-    flt = PostFilter(
-        author=author, tag=tag, lang=lang, outlet=outlet, kind=kind,
-        since=_parse_day(since, "--since"), until=_parse_day(until, "--until"),
-        year=year, untranslated=untranslated,
-    )
-    result = archive.load()
-    for problem in result.problems:
-        warn(f"skipped {problem}")
-    posts = sort_posts([p for p in result.posts if flt.matches(p)], sort.value, reverse)
+    flt = filters.post_filter(author, tag, lang, outlet, kind, since, until, year, untranslated)
+    matching, total = filters.matching_posts(archive, flt)
+    posts = sort_posts(matching, sort.value, reverse)
     if limit:
         posts = posts[:limit]
     if as_json:
         print_json([post_json(p, archive.root) for p in posts])
         return
     if not posts:
-        print("No posts match." if result.posts else "The archive is empty: add posts with 'opedarchive add' or 'opedarchive import'.", file=sys.stderr)
+        print("No posts match." if total else "The archive is empty: add posts with 'opedarchive add' or 'opedarchive import'.", file=sys.stderr)
         return
     from opedarchive.views.table import post_table
 
@@ -74,28 +64,77 @@ def list_posts(
 
 def show(
     post_id: Annotated[str, typer.Argument(metavar="ID", help="A post id or any unique prefix of one.")],
-    lang: Annotated[str | None, typer.Option(help="The language to show (default: the original).")] = None,
+    lang: Annotated[str | None, typer.Option(help="Show only this language (default: every language).")] = None,
+    langs: Annotated[str | None, typer.Option(metavar="LANG,LANG", help="The languages to show, in order, e.g. en,km (side by side: the first two).")] = None,
+    side_by_side: Annotated[bool | None, typer.Option("--side-by-side/--stacked", help="Two languages in columns, paragraph against paragraph, or one after the other. Default: side by side when the terminal is at least 100 columns wide.", show_default=False)] = None,
     raw: Annotated[bool, typer.Option("--raw", help="Print the file exactly as stored.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the post with every version's body as JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the post with every version's body and the paragraph alignment as JSON.")] = False,
+    no_pager: Annotated[bool, typer.Option("--no-pager", help="Never page (default: $PAGER, else 'less -R', when the output is taller than the terminal).")] = False,
+    khmer_width: Annotated[KhmerWidth | None, typer.Option(help="How the terminal measures Khmer: glibc (tmux, xterm, iTerm2) or rich (kitty). Default: [terminal] khmer_width in opedarchive.toml, else glibc.", show_default=False)] = None,
 ) -> None:
-    """Show one post."""
+    """Show one post: its languages side by side on a wide terminal, else one after the other."""
     from opedarchive.serialize import post_json
 
     archive = open_archive()
     post = archive.get(archive.resolve(post_id))
+    if lang and langs:
+        raise UsageError("give --lang or --langs, not both")
+    chosen = _chosen_languages(post, [lang] if lang else langs.split(",") if langs else None)
     if as_json:
-        print_json(post_json(post, archive.root, bodies=True))
+        data = post_json(post, archive.root, bodies=True)
+        data["alignment"] = _alignment_json(archive, post, chosen)
+        print_json(data)
         return
-    version = post.versions.get(lang) if lang else post.original
-    if version is None:
-        raise OpedError(f"{post.id} has no '{lang}' version (it has {', '.join(post.languages)})")
     if raw:
+        version = post.versions[chosen[0]]
         assert version.path is not None
         sys.stdout.write(version.path.read_text(encoding="utf-8"))
         return
-    from opedarchive.views.post import render_version
+    from opedarchive.views.post import render_stacked
 
-    out().print(render_version(post, version))
+    model = width_model(khmer_width, archive)
+    versions = [post.versions[code] for code in chosen]
+    wide = out().width >= SIDE_BY_SIDE_MIN_WIDTH
+    if side_by_side and len(versions) < 2:
+        raise UsageError(f"{post.id} has only one language to show ({versions[0].lang}); side by side needs two")
+    if side_by_side and len(versions) > 2:
+        raise UsageError("side by side shows two languages: give two to --langs")
+    if len(versions) == 2 and (side_by_side or (side_by_side is None and wide)):
+        from opedarchive.align import alignment_for
+        from opedarchive.views.sidebyside import SideBySide
+
+        left, right = versions
+        pairs = alignment_for(archive, left.body, right.body, left.lang, right.lang)
+        print_paged(SideBySide(post, left, right, pairs, model), paging=not no_pager)
+    else:
+        print_paged(render_stacked(post, versions, model), paging=not no_pager)
+
+
+SIDE_BY_SIDE_MIN_WIDTH = 100
+
+
+def _chosen_languages(post: Post, wanted: list[str] | None) -> list[str]:
+    """The languages to show: those asked for, in that order (each must exist), else all."""
+    if not wanted:
+        return post.languages
+    codes = [code.strip() for code in wanted if code.strip()]
+    if not codes:
+        raise UsageError("--langs: give language codes separated by commas, e.g. en,km")
+    for code in codes:
+        if code not in post.versions:
+            raise OpedError(f"{post.id} has no '{code}' version (it has {', '.join(post.languages)})")
+    return list(dict.fromkeys(codes))
+
+
+def _alignment_json(archive: Archive, post: Post, chosen: list[str]) -> dict[str, Any] | None:
+    """`{"langs": [a, b], "pairs": [[[0], [0]], …]}` for the first two languages, else None."""
+    if len(chosen) < 2:
+        return None
+    from opedarchive.align import alignment_for
+
+    a, b = post.versions[chosen[0]], post.versions[chosen[1]]
+    pairs = alignment_for(archive, a.body, b.body, a.lang, b.lang)
+    return {"langs": [a.lang, b.lang], "pairs": [[list(x), list(y)] for x, y in pairs]}
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,45 @@
+"""`summary`: the archive at a glance, with the filters of `list`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from opedarchive.cli import filters
+from opedarchive.cli.common import open_archive, out, print_json
+from opedarchive.cli.paging import KhmerWidth, width_model
+
+
+def summary(
+    author: filters.Author = None,
+    tag: filters.Tag = None,
+    lang: filters.Lang = None,
+    outlet: filters.Outlet = None,
+    kind: filters.Kind = None,
+    since: filters.Since = None,
+    until: filters.Until = None,
+    year: filters.Year = None,
+    untranslated: filters.Untranslated = False,
+    latest: Annotated[int, typer.Option(min=0, help="How many of the newest posts to list.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON (see the README for its shape).")] = False,
+    khmer_width: Annotated[KhmerWidth | None, typer.Option(help="How the terminal measures Khmer: glibc or rich (default: [terminal] khmer_width, else glibc).", show_default=False)] = None,
+) -> None:
+    """The archive at a glance: posts per year or month, authors, outlets, tags, translations."""
+    from opedarchive.summary import summarize
+
+    archive = open_archive()
+    flt = filters.post_filter(author, tag, lang, outlet, kind, since, until, year, untranslated)
+    figures = summarize(filters.matching_posts(archive, flt)[0], latest=latest)
+    if as_json:
+        print_json(figures.to_json())
+        return
+    from opedarchive.views.summary import render_summary
+
+    model = width_model(khmer_width, archive)
+    by_month = year is not None or len(figures.by_year) == 1
+    out().print(render_summary(figures, archive.config.title, model, by_month=by_month))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(summary)

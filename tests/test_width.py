@@ -1,0 +1,117 @@
+"""Cell widths (checked against glibc's wcswidth and Rich's cell_len) and cluster-safe wrapping."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.cells import cell_len
+
+from cells import wcswidth
+from opedarchive.text.khmer import clusters as khmer_clusters
+from opedarchive.text.width import cell_width, char_width, check_model, clusters, pad, truncate, wrap, wrap_spans
+
+ELECTION_BODY = "គណៈកម្មាធិការជាតិរៀបចំការបោះឆ្នោត"
+DATELINE = "ថ្ងៃចន្ទ ទី១៣ ខែមិថុនា ឆ្នាំ២០២២"
+COENG = "\u17d2"
+
+
+def test_measured_khmer_widths() -> None:
+    # The numbers of ../shared/KHMER.md: Rich / glibc.
+    assert (cell_width(ELECTION_BODY, "rich"), cell_width(ELECTION_BODY)) == (19, 28)
+    assert (cell_width(DATELINE, "rich"), cell_width(DATELINE, "glibc")) == (21, 25)
+    assert (cell_width("ខ្មែរ", "rich"), cell_width("ខ្មែរ")) == (3, 4)
+
+
+def test_glibc_model_matches_wcswidth() -> None:
+    assigned = [chr(cp) for cp in range(0x1780, 0x1800) if unicodedata.category(chr(cp)) != "Cn"]
+    assigned += [chr(cp) for cp in range(0x19E0, 0x1A00)]
+    assigned += [chr(cp) for cp in range(0x20, 0x7F)] + list("—–“”‘’…·•▣│─┬█«»\u200b\u00e9\u0301")
+    for ch in assigned:
+        assert char_width(ch, "glibc") == wcswidth(ch), f"U+{ord(ch):04X}"
+    samples = (ELECTION_BODY, DATELINE, "ខ្មែរ", "ស្ត្រី ប្រជាពលរដ្ឋ ២០២២។", "Kangaroo Court (តុលាការ)", "漢字 ｗｉｄｅ")
+    for text in samples:
+        assert cell_width(text) == wcswidth(text), text
+
+
+def test_rich_model_matches_rich() -> None:
+    for cp in range(0x1780, 0x1800):
+        ch = chr(cp)
+        if unicodedata.category(ch) != "Cn":
+            assert char_width(ch, "rich") == cell_len(ch), f"U+{cp:04X}"
+    assert cell_width(DATELINE, "rich") == cell_len(DATELINE)
+
+
+def test_unknown_model() -> None:
+    assert check_model("rich") == "rich"
+    with pytest.raises(ValueError, match="unknown width model 'kitty'"):
+        check_model("kitty")
+
+
+def test_clusters_agree_with_the_khmer_module() -> None:
+    for text in (ELECTION_BODY, DATELINE, "ស្រ្តី ក្ស័ត្រ ព្រះរាជាណាចក្រកម្ពុជា"):
+        assert clusters(text) == khmer_clusters(text)
+    assert clusters("ខ្មែរ") == ["ខ្មែ", "រ"]
+    assert clusters("e\u0301t\u00e9") == ["e\u0301", "t", "\u00e9"]
+
+
+def test_wrap_prefers_spaces_and_zero_width_spaces() -> None:
+    assert wrap("the quick brown fox", 10) == ["the quick", "brown fox"]
+    assert wrap("ការបោះឆ្នោត\u200bជាតិ\u200bកម្ពុជា", 10) == ["ការបោះឆ្នោត\u200b", "ជាតិ\u200bកម្ពុជា"]
+    # No break opportunity: cut between clusters, never after a coeng.
+    lines = wrap(ELECTION_BODY, 7)
+    assert "".join(lines) == ELECTION_BODY
+    assert all(cell_width(line) <= 7 for line in lines)
+    assert lines[0] == "គណៈកម្មា"  # 7 cells in glibc; Rich would take more
+    assert not any(line.endswith(COENG) for line in lines)
+    # Khmer full stops and closing quotes never start a line.
+    assert wrap("ក ខគឃងចឆជ។ ញ", 7) == ["ក", "ខគឃងចឆ", "ជ។ ញ"]
+
+
+def test_wrap_keeps_newlines_and_drops_spaces_at_breaks() -> None:
+    assert wrap("one two\nthree   four", 5) == ["one", "two", "three", "four"]
+    assert wrap_spans("", 10) == []
+    assert wrap("a b", 10) == ["a b"]
+
+
+def test_pad_and_truncate_count_cells() -> None:
+    assert pad("ខ្មែរ", 6) == "ខ្មែរ  "
+    assert pad("ខ្មែរ", 6, "rich") == "ខ្មែរ   "
+    assert truncate("Kampong Thom", 8) == "Kampong…"
+    cut = truncate(ELECTION_BODY, 10)
+    assert cut.endswith("…") and cell_width(cut) <= 10 and not cut[:-1].endswith(COENG)
+
+
+KHMER_LETTERS = st.sampled_from(
+    [chr(c) for c in range(0x1780, 0x17B4)]  # consonants and independent vowels
+    + [chr(c) for c in range(0x17B6, 0x17D4)]  # vowel signs, coeng and other marks
+    + [" ", "\u200b", "។", "a", "b", "(", "”"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(KHMER_LETTERS, min_size=1, max_size=120).map("".join), st.integers(3, 40),
+       st.sampled_from(["glibc", "rich"]))
+def test_wrapping_khmer_never_splits_a_cluster(text: str, width: int, model: str) -> None:
+    spans = wrap_spans(text, width, model)
+    boundaries = {0}
+    for cl in clusters(text):
+        boundaries.add(max(boundaries) + len(cl))
+    previous_end = 0
+    for i, (start, end) in enumerate(spans):
+        line = text[start:end]
+        assert start in boundaries and end in boundaries, (text, spans)
+        assert start >= previous_end
+        # What a break drops is only spaces (and a zero-width space starting a line).
+        assert text[previous_end:start].strip(" \u200b") == ""
+        previous_end = end
+        if not line:
+            continue
+        assert not line.endswith(COENG) or end == len(text.rstrip(" "))
+        if i or start:
+            assert unicodedata.category(line[0]) not in ("Mn", "Mc", "Me"), (text, spans)
+        widest = max(cell_width(cl, model) for cl in clusters(line))
+        assert cell_width(line, model) <= max(width, widest)
+    assert text[previous_end:].strip(" ") == ""
