@@ -3,13 +3,23 @@ written as new posts; a report of what was created, skipped and failed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
-from opedarchive.archive import Archive
+from opedarchive.archive import Archive, split_file_name
 from opedarchive.errors import OpedError
 from opedarchive.importers.base import ImportItem, content_hash
+from opedarchive.model import Version
 from opedarchive.text.dates import as_date
+from opedarchive.text.slug import make_id
+
+EMPTY_HASH = content_hash("")
+# Posts written per hold of the archive lock, and threads writing their files.
+WRITE_BATCH = 512
+WRITE_THREADS = 4
 
 
 @dataclass
@@ -17,21 +27,132 @@ class ImportReport:
     """What an import did (or, in a dry run, would do)."""
 
     created: list[tuple[str, list[str]]] = field(default_factory=list)  # (id or title, languages)
+    added: list[tuple[str, list[str]]] = field(default_factory=list)  # (id, languages added to it)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (where, why)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (where, why)
     notices: list[str] = field(default_factory=list)
 
 
-def existing_keys(archive: Archive) -> tuple[set[str], set[str]]:
-    """Content hashes of every version body and every source URL already in the archive."""
-    hashes: set[str] = set()
-    urls: set[str] = set()
+@dataclass
+class Seen:
+    """What the archive holds (and this import has added): body hashes and source URLs, each
+    with the post it belongs to, and each post's languages."""
+
+    hashes: dict[str, str] = field(default_factory=dict)
+    urls: dict[str, str] = field(default_factory=dict)
+    languages: dict[str, frozenset[str]] = field(default_factory=dict)
+    # One shared set per combination of languages: a post then costs a dict entry, not a set.
+    _shared: dict[frozenset[str], frozenset[str]] = field(default_factory=dict)
+    groups: dict[str, str] = field(default_factory=dict)  # translation group in the source → post
+
+    def add(self, post_id: str, versions: list[Version], keys: list[str] | None = None) -> None:
+        langs = self.languages.get(post_id, frozenset()) | {v.lang for v in versions}
+        self.languages[post_id] = self._shared.setdefault(langs, langs)
+        for i, version in enumerate(versions):
+            key = keys[i] if keys is not None else content_hash(version.body)
+            if key != EMPTY_HASH:
+                self.hashes.setdefault(key, post_id)
+            url = version.get("source_url")
+            if url:
+                self.urls.setdefault(url, post_id)
+
+    def match(self, versions: list[Version], keys: list[str]) -> tuple[str, str]:
+        """(post, why) of the post these versions (with these body hashes) are already part
+        of, else ("", "")."""
+        for key in keys:
+            post_id = self.hashes.get(key, "") if key != EMPTY_HASH else ""
+            if post_id:
+                return post_id, "same text"
+        for version in versions:
+            post_id = self.urls.get(version.get("source_url"), "") if version.get("source_url") else ""
+            if post_id:
+                return post_id, "same source_url"
+        return "", ""
+
+
+def existing_keys(archive: Archive) -> Seen:
+    """Content hashes and source URLs of every version already in the archive."""
+    seen = Seen()
     for post in archive.load().posts:
-        for version in post.versions.values():
-            hashes.add(content_hash(version.body))
-            if version.get("source_url"):
-                urls.add(version.get("source_url"))
-    return hashes, urls
+        seen.add(post.id, list(post.versions.values()))
+    return seen
+
+
+class Writer:
+    """Writes an import's posts a batch at a time: ids are allocated while the archive is
+    locked (so no other writer can take them), and the files are written by a few threads at
+    once, whose fsyncs overlap; the lock is let go between batches."""
+
+    def __init__(self, archive: Archive, batch: int = WRITE_BATCH, threads: int = WRITE_THREADS) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.archive = archive
+        self.batch = batch
+        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="import-writer")
+        self.stack = contextlib.ExitStack()
+        self.locked = False
+        self.taken: dict[int, set[str]] = {}
+        self.jobs: list[tuple[str, Future[None]]] = []
+
+    def _lock(self) -> None:
+        if not self.locked:
+            self.stack.enter_context(self.archive.lock())
+            self.locked = True
+            self.taken = {}
+
+    def _taken(self, year: int) -> set[str]:
+        if year not in self.taken:
+            folder = self.archive.posts_dir / f"{year:04d}"
+            names = os.listdir(folder) if folder.is_dir() else []
+            self.taken[year] = {parts[0] for parts in map(split_file_name, names) if parts}
+        return self.taken[year]
+
+    def create(self, versions: list[Version]) -> str:
+        """A new post's id, its files queued to be written."""
+        self._lock()
+        day = as_date(versions[0].meta["date"])
+        # The rule of Archive.allocate_id, with the year's ids held in memory while locked.
+        title = next((v.title for v in versions if v.lang == "en"), versions[0].title)
+        taken = self._taken(day.year)
+        base = candidate = make_id(day, title)
+        n = 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{base}-{n}"
+        taken.add(candidate)
+        self.add(candidate, versions)
+        return candidate
+
+    def add(self, post_id: str, versions: list[Version]) -> None:
+        """Queue versions to be written to a post."""
+        self._lock()
+        self.jobs.append((post_id, self.pool.submit(self._write, post_id, versions)))
+
+    def _write(self, post_id: str, versions: list[Version]) -> None:
+        for version in versions:
+            self.archive.write_version(post_id, version)
+
+    def full(self) -> bool:
+        return len(self.jobs) >= self.batch
+
+    def flush(self) -> dict[str, str]:
+        """Wait for the queued writes and let the lock go; the posts that failed, with why."""
+        failed: dict[str, str] = {}
+        for post_id, job in self.jobs:
+            try:
+                job.result()
+            except OpedError as exc:
+                failed[post_id] = str(exc)
+        self.jobs = []
+        self.stack.close()
+        self.locked = False
+        return failed
+
+    def close(self) -> dict[str, str]:
+        try:
+            return self.flush()
+        finally:
+            self.pool.shutdown()
 
 
 def run_import(
@@ -41,37 +162,87 @@ def run_import(
     dry_run: bool = False,
     on_item: Callable[[ImportItem], None] | None = None,
 ) -> ImportReport:
-    """Write every new item as a post; an item already present (by body hash or source URL) is
-    skipped, a bad one is reported with its place and the rest go on."""
+    """Write every new item as a post. An item already present (a body with the same words,
+    or the same source URL) is skipped — or, when it brings a language the post lacks, that
+    language is added to it. A bad item is reported with its place and the rest go on."""
     report = ImportReport()
-    hashes, urls = existing_keys(archive)
-    for item in items:
+    seen = existing_keys(archive)
+    writer = None if dry_run else Writer(archive)
+    where_of: dict[str, str] = {}
+    try:
+        _run(report, seen, iter(items), writer, where_of, on_item)
+    finally:
+        failed = writer.close() if writer is not None else {}
+    if failed:
+        _retract(report, failed, where_of)
+    return report
+
+
+def _retract(report: ImportReport, failed: dict[str, str], where_of: dict[str, str]) -> None:
+    """Posts whose files could not be written move from created (or added) to failed."""
+    report.created = [(i, langs) for i, langs in report.created if i not in failed]
+    report.added = [(i, langs) for i, langs in report.added if i not in failed]
+    report.failed.extend((where_of.get(post_id, post_id), why) for post_id, why in failed.items())
+
+
+def _run(
+    report: ImportReport,
+    seen: Seen,
+    iterator: Iterator[ImportItem],
+    writer: Writer | None,
+    where_of: dict[str, str],
+    on_item: Callable[[ImportItem], None] | None,
+) -> None:
+    while True:
+        if writer is not None and writer.full():
+            _retract(report, writer.flush(), where_of)
+            where_of.clear()  # only the places of posts still being written are needed
+        try:
+            item = next(iterator)
+        except StopIteration:
+            break
+        except OpedError as exc:  # the source broke off; what was read before stays imported
+            report.failed.append(("", str(exc)))
+            break
         if on_item is not None:
             on_item(item)
         report.notices.extend(item.notices)
         if item.error:
             report.failed.append((item.where, item.error))
             continue
+        if not item.parts and not item.ready:
+            continue  # an item that only carries notices
         try:
             versions = item.versions()
         except OpedError as exc:
             report.failed.append((item.where, str(exc)))
             continue
-        keys = {content_hash(v.body) for v in versions}
-        url = next((v.get("source_url") for v in versions if v.get("source_url")), "")
-        if keys & hashes or (url and url in urls):
-            report.skipped.append((item.where, f"already in the archive: {versions[0].title}"))
+        keys = item.hashes if len(item.hashes) == len(versions) else [content_hash(v.body) for v in versions]
+        post_id, why = seen.match(versions, keys)
+        if not post_id and item.group in seen.groups:
+            post_id, why = seen.groups[item.group], "same translation group"
+            if seen.languages.get(post_id, frozenset()) & {v.lang for v in versions}:
+                report.notices.append(f"{item.where}: a language that post {post_id} of its translation "
+                                      "group already has; imported as a post of its own")
+                post_id = ""
+        if post_id:
+            if item.group:
+                seen.groups.setdefault(item.group, post_id)
+            have = seen.languages.get(post_id, frozenset())
+            new = [(v, key) for v, key in zip(versions, keys, strict=True)
+                   if v.lang not in have and not seen.match([v], [key])[0]]
+            if not new:
+                report.skipped.append((item.where, f"already in the archive as {post_id} ({why})"))
+                continue
+            if writer is not None:
+                writer.add(post_id, [v for v, _ in new])
+                where_of[post_id] = item.where
+            seen.add(post_id, [v for v, _ in new], [key for _, key in new])
+            report.added.append((post_id, [v.lang for v, _ in new]))
             continue
-        hashes |= keys
-        if url:
-            urls.add(url)
-        if dry_run:
-            report.created.append((versions[0].title, [v.lang for v in versions]))
-            continue
-        try:
-            post_id = archive.create_post(as_date(versions[0].meta["date"]), versions)
-        except OpedError as exc:
-            report.failed.append((item.where, str(exc)))
-            continue
-        report.created.append((post_id, [v.lang for v in versions]))
-    return report
+        label = versions[0].title if writer is None else writer.create(versions)
+        where_of[label] = item.where
+        if item.group:
+            seen.groups[item.group] = label
+        seen.add(label, versions, keys)
+        report.created.append((label, [v.lang for v in versions]))

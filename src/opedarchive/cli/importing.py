@@ -1,59 +1,129 @@
-"""`import`: many posts at once from saved pages and (later) other formats."""
+"""`import`: many posts at once from saved pages, WordPress exports, feeds, Markdown folders and
+our own JSON exports."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from opedarchive.cli.common import open_archive, print_json, say
 
+if TYPE_CHECKING:
+    from opedarchive.importers.base import ImportItem
+    from opedarchive.importing import ImportReport
+
+# Imports of more posts than this show a progress bar (on a terminal only).
+PROGRESS_AFTER = 50
+
+
+class Progress:
+    """A Rich progress bar on stderr, shown once an import passes PROGRESS_AFTER items (at once
+    when the source says it holds more); never when stderr is not a terminal."""
+
+    def __init__(self, label: str, total: int | None) -> None:
+        self.label = label
+        self.total = total
+        self.seen = 0
+        self.bar: Any = None
+        self.task: Any = None
+        self.enabled = sys.stderr.isatty()
+
+    def __call__(self, item: ImportItem) -> None:
+        self.seen += 1
+        if not self.enabled:
+            return
+        if self.bar is None and (self.seen > PROGRESS_AFTER or (self.total or 0) > PROGRESS_AFTER):
+            self._start()
+        if self.bar is not None:
+            self.bar.update(self.task, completed=self.seen)
+
+    def _start(self) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from opedarchive.cli.common import err
+
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), console=err(), transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task(f"importing {self.label}", total=self.total, completed=self.seen)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _report_json(source: Path, name: str, report: ImportReport, dry_run: bool) -> dict[str, Any]:
+    return {
+        "source": str(source), "format": name, "dry_run": dry_run,
+        "created": [{"id": i, "languages": langs} for i, langs in report.created],
+        "added": [{"id": i, "languages": langs} for i, langs in report.added],
+        "skipped": [{"where": w, "reason": why} for w, why in report.skipped],
+        "failed": [{"where": w, "reason": why} for w, why in report.failed],
+        "notices": report.notices,
+    }
+
+
+def _print_report(report: ImportReport, dry_run: bool) -> None:
+    verb = "would create" if dry_run else "created"
+    for notice in report.notices:
+        say(f"Notice: {notice}")
+    for ident, langs in report.created:
+        print(f"{verb} {ident} ({', '.join(langs)})")
+    for ident, langs in report.added:
+        print(f"{'would add' if dry_run else 'added'} {', '.join(langs)} to {ident}")
+    for where, why in report.skipped:
+        say(f"skipped {where}: {why}")
+    for where, why in report.failed:
+        say(f"failed {where}: {why}" if where else f"failed: {why}")
+
 
 def import_(
-    sources: Annotated[list[Path], typer.Argument(metavar="SOURCE…", help="Files to import.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="auto, or one of: page.")] = "auto",
+    sources: Annotated[list[Path], typer.Argument(metavar="SOURCE…", help="Files or folders to import.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="auto (detect it), page, wxr, feed, markdown, json or jsonl.")] = "auto",
+    include_pages: Annotated[bool, typer.Option("--include-pages", help="Also import pages (and WordPress attachments), not only posts.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Show what would be written; write nothing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Import posts; the format is detected unless given. Posts already in the archive (same
-    text or same source URL) are skipped, so re-running an import adds nothing."""
-    from opedarchive.importers import detect_format, reader
+    """Import posts: a saved blog page, a WordPress export (WXR), an RSS or Atom feed, a folder of
+    Markdown files (Hugo, Jekyll, Pelican) or our own JSON/JSONL export; the format is detected
+    unless given. Translations are paired. Posts already in the archive (same text or same
+    source URL) are skipped, so re-running an import adds nothing."""
+    from opedarchive.importers import detect_format, estimate_count, read_source, reader
     from opedarchive.importing import run_import
 
     archive = open_archive()
-    failed = 0
-    reports = []
     for source in sources:
         if not source.exists():
             say(f"Error: {source}: no such file")
             raise typer.Exit(2)
-        name = detect_format(source) if fmt == "auto" else fmt
-        report = run_import(archive, reader(name)(source), dry_run=dry_run)
+    if fmt != "auto":
+        reader(fmt)  # an unknown name is a usage error (exit 2) before anything is read
+    names = [detect_format(source) if fmt == "auto" else fmt for source in sources]
+    reports = []
+    for source, name in zip(sources, names, strict=True):
+        progress = Progress(str(source), estimate_count(name, source) if sys.stderr.isatty() else None)
+        try:
+            report = run_import(archive, read_source(name, source, include_pages=include_pages),
+                                dry_run=dry_run, on_item=progress)
+        finally:
+            progress.close()
         reports.append((source, name, report))
-        failed += len(report.failed)
+        if not as_json:
+            _print_report(report, dry_run)
+    failed = sum(len(r.failed) for _, _, r in reports)
     if as_json:
-        print_json([
-            {"source": str(src), "format": name, "dry_run": dry_run,
-             "created": [{"id": i, "languages": langs} for i, langs in r.created],
-             "skipped": [{"where": w, "reason": why} for w, why in r.skipped],
-             "failed": [{"where": w, "reason": why} for w, why in r.failed]}
-            for src, name, r in reports
-        ])
+        print_json([_report_json(src, name, r, dry_run) for src, name, r in reports])
     else:
         verb = "would create" if dry_run else "created"
-        for _src, _name, report in reports:
-            for notice in report.notices:
-                say(f"Notice: {notice}")
-            for ident, langs in report.created:
-                print(f"{verb} {ident} ({', '.join(langs)})")
-            for where, why in report.skipped:
-                say(f"skipped {where}: {why}")
-            for where, why in report.failed:
-                say(f"failed {where}: {why}")
         created = sum(len(r.created) for _, _, r in reports)
+        added = sum(len(r.added) for _, _, r in reports)
         skipped = sum(len(r.skipped) for _, _, r in reports)
-        say(f"{created} {verb}, {skipped} skipped, {failed} failed" + (" (dry run: nothing written)" if dry_run else ""))
+        extended = f", {added} translation(s) {'would be ' if dry_run else ''}added" if added else ""
+        say(f"{created} {verb}{extended}, {skipped} skipped, {failed} failed"
+            + (" (dry run: nothing written)" if dry_run else ""))
     if failed:
         raise typer.Exit(1)
 

@@ -9,9 +9,16 @@ from types import ModuleType
 from opedarchive.errors import ImportFormatError
 from opedarchive.importers.base import ImportItem
 
-# Format name → module path; each module has NAME, detect(path, head) and read(path).
+# Format name → module path; each module has NAME, detect(path, head) and read(path); a module
+# whose source can hold pages as well as posts also has HAS_PAGES and read(path, include_pages=…).
+# Detection asks them in this order.
 REGISTRY: dict[str, str] = {
     "page": "opedarchive.importers.page",
+    "wxr": "opedarchive.importers.wxr",
+    "feed": "opedarchive.importers.feed",
+    "markdown": "opedarchive.importers.markdown",
+    "json": "opedarchive.importers.jsonfile",
+    "jsonl": "opedarchive.importers.jsonlines",
 }
 
 
@@ -26,11 +33,14 @@ def formats() -> list[str]:
 
 
 def detect_format(path: Path) -> str:
-    """The format of a source, from its first few kilobytes."""
+    """The format of a source, from its first few kilobytes (or, for a folder, its files)."""
     head = ""
     if path.is_file():
-        with path.open("rb") as fh:
-            head = fh.read(65536).decode("utf-8", "replace")
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(65536).decode("utf-8", "replace")
+        except OSError as exc:
+            raise ImportFormatError(f"{path}: cannot read: {exc.strerror}") from None
     for name in REGISTRY:
         if _module(name).detect(path, head):
             return name
@@ -42,3 +52,17 @@ def reader(name: str) -> Callable[[Path], Iterator[ImportItem]]:
     if name not in REGISTRY:
         raise ImportFormatError(f"unknown format '{name}' (known: auto, {', '.join(REGISTRY)})")
     return _module(name).read  # type: ignore[no-any-return]
+
+
+def read_source(name: str, path: Path, *, include_pages: bool = False) -> Iterator[ImportItem]:
+    """The items of `path` read as the named format; pages too where the format has them."""
+    read = reader(name)
+    if include_pages and getattr(_module(name), "HAS_PAGES", False):
+        return read(path, include_pages=True)  # type: ignore[call-arg]
+    return read(path)
+
+
+def estimate_count(name: str, path: Path) -> int | None:
+    """How many items the source holds, where its format can tell cheaply (for progress)."""
+    count = getattr(_module(name), "count", None)
+    return count(path) if count is not None else None  # type: ignore[no-any-return]

@@ -1,15 +1,22 @@
-"""What every importer yields: items holding one post's language parts, or an error with its place."""
+"""What every importer yields: items holding one post's language versions, or an error with its
+place; and what importers share: date and list values, the dedupe key, bilingual bodies."""
 
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 
 from opedarchive.errors import OpedError
-from opedarchive.importers.textpost import Part
-from opedarchive.model import Version, decode_post_bytes, nfc
-from opedarchive.text.khmer import fold
+from opedarchive.importers.textpost import Part, paragraphs_of, parse_part, split_languages
+from opedarchive.model import Version, decode_post_bytes, nfc, validate_lang
+from opedarchive.text.khmer import khmer_digits_to_ascii
+from opedarchive.text.script import detect_language
 
 MAX_SOURCE_BYTES = 512 * 1024 * 1024
 
@@ -20,16 +27,24 @@ class SourceError(OpedError):
 
 @dataclass
 class ImportItem:
-    """One post from a source, or the reason it could not be read (`error`), with its place."""
+    """One post from a source, or the reason it could not be read (`error`), with its place.
+
+    An importer gives the post either as `parts` (parsed from plain text) or as `ready`
+    versions (front matter and Markdown body already made); `extra_meta` goes on every part."""
 
     where: str
     parts: list[Part] = field(default_factory=list)
     error: str = ""
     notices: list[str] = field(default_factory=list)
     extra_meta: dict[str, object] = field(default_factory=dict)
+    ready: list[Version] = field(default_factory=list)
+    hashes: list[str] = field(default_factory=list)  # content_hash of each version, where known
+    # A translation group within the source: a later item of the same group joins this post.
+    group: str = ""
 
     def versions(self) -> list[Version]:
-        """The parts as versions to write, the original first; one version per language."""
+        """The post's versions to write, the original first; one version per language.
+        Raises SourceError when a version lacks a title, a date or a valid language."""
         out: list[Version] = []
         seen: set[str] = set()
         for part in self.parts:
@@ -39,12 +54,39 @@ class ImportItem:
             meta = {**part.meta(), **self.extra_meta}
             meta["title"] = nfc(str(meta["title"]))
             out.append(Version(lang=part.lang, meta=meta, body=nfc(part.body)))
+        for version in self.ready:
+            if version.lang in seen:
+                continue
+            seen.add(version.lang)
+            meta = {**version.meta, "lang": version.lang}
+            meta["title"] = nfc(str(meta.get("title") or "").strip())
+            out.append(Version(lang=version.lang, meta=meta, body=nfc(version.body)))
+        for version in out:
+            check_version(version)
         return out
 
 
+def check_version(version: Version) -> None:
+    """Refuse a version that could not be written as a valid post file."""
+    if not validate_lang(version.lang):
+        raise SourceError(f"not a language code: {version.lang!r}")
+    if not str(version.meta.get("title") or "").strip():
+        raise SourceError("no title")
+    if not isinstance(version.meta.get("date"), (date, datetime)):
+        raise SourceError("no date")
+
+
+_NOT_WORDS = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|[^\w\u17b4-\u17d3\u0300-\u036f]+|_+")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u17b4\u17b5"))
+
+
 def content_hash(body: str) -> str:
-    """The dedupe key of a body: its search form with all white space removed."""
-    return hashlib.sha256("".join(fold(body).split()).encode("utf-8")).hexdigest()[:32]
+    """The dedupe key of a body: its words only — NFC, case-folded, Khmer digits as ASCII, no
+    zero-width characters, white space, punctuation, Markdown marks or link targets — so the
+    same text converted by two tools (a WordPress export and a feed, say) gives the same key.
+    (Khmer spelling variants are search's business: normalising them costs 30 ms a post.)"""
+    text = khmer_digits_to_ascii(unicodedata.normalize("NFC", body).translate(_INVISIBLE).casefold())
+    return hashlib.sha256(_NOT_WORDS.sub("", text).encode("utf-8")).hexdigest()[:32]
 
 
 def read_text_source(path: Path) -> str:
@@ -59,3 +101,108 @@ def read_text_source(path: Path) -> str:
         return decode_post_bytes(data, path) if len(data) <= 16 * 2**20 else data.decode("utf-8-sig")
     except (OpedError, UnicodeDecodeError) as exc:
         raise SourceError(str(exc)) from None
+
+
+# ---------------------------------------------------------------------------- values
+
+_LOOSE_DATETIME = re.compile(
+    r"^(?P<day>[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})(?:[T ]+(?P<h>[0-9]{1,2}):(?P<m>[0-9]{2})(?::(?P<s>[0-9]{2}))?"
+    r"(?:\.[0-9]+)?\s*(?P<tz>Z|[+-][0-9]{2}:?[0-9]{2})?)?$"
+)
+
+
+def parse_date_value(value: Any) -> date | datetime | None:
+    """A date from a front-matter or export value: a date or date-time, an ISO string, a
+    Jekyll or Pelican string (`2022-06-15 10:00:00 +0700`, `2022-06-15 10:00`) or an RFC 822
+    one (`Wed, 15 Jun 2022 10:00:00 +0700`); None when it is none of these."""
+    if isinstance(value, (date, datetime)):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    m = _LOOSE_DATETIME.match(text)
+    if m:
+        try:
+            y, mo, d = (int(x) for x in m["day"].split("-"))
+            if m["h"] is None:
+                return date(y, mo, d)
+            tz = None
+            if m["tz"] == "Z":
+                tz = timezone.utc
+            elif m["tz"]:
+                digits = m["tz"][1:].replace(":", "")
+                offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+                tz = timezone(-offset if m["tz"][0] == "-" else offset)
+            return datetime(y, mo, d, int(m["h"]), int(m["m"]), int(m["s"] or 0), tzinfo=tz)
+        except ValueError:
+            return None
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def as_list(value: Any, *, sep: str | None = ",") -> list[str]:
+    """A list value from a string (split at `sep`; at white space when `sep` is None) or a list."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if v is not None and str(v).strip()]
+    return [s.strip() for s in str(value).split(sep) if s.strip()]
+
+
+def unique(values: list[str], drop: tuple[str, ...] = ()) -> list[str]:
+    """Values in order, each once (case-insensitively), without those in `drop`."""
+    out: dict[str, str] = {}
+    for value in values:
+        key = value.casefold()
+        if key not in out and key not in drop:
+            out[key] = value
+    return list(out.values())
+
+
+# ---------------------------------------------------------------------------- bilingual bodies
+
+_KHMER = re.compile("[\u1780-\u17ff]")
+SAMPLE = 4000
+# The shorter language run of a body must hold this share of its text to be a translation.
+MIN_PART_SHARE = 0.15
+_LATIN = re.compile("[A-Za-z]{3}")
+
+
+def _size(run: list[list[str]]) -> int:
+    return sum(len(block[0]) for block in run)
+
+
+def language_of(body: str) -> str:
+    """The language of a body by its script, judged on its first few thousand characters."""
+    return detect_language(body[:SAMPLE]) if body.strip() else "en"
+
+
+def bilingual_versions(meta: dict[str, Any], body: str, lang: str = "") -> list[Version]:
+    """One version for `body` in `lang` (else in the language of its script), or two when it
+    holds a run of paragraphs in one language and then a run in another: an original and its
+    translation, split as the page importer splits them (the shorter run holding at least
+    MIN_PART_SHARE of the text). The original keeps `meta` and its text as written; the
+    translation takes its title, dateline, authors and captions from its own first and last
+    lines where it has them, else the original's."""
+    if lang:
+        return [Version(lang=lang, meta={**meta, "lang": lang}, body=body)]
+    blocks = [b.strip("\n") for b in re.split(r"\n[ \t]*\n", body) if b.strip()]
+    runs = split_languages([[b] for b in blocks]) if _KHMER.search(body) and _LATIN.search(body) else []
+    if len(runs) == 2 and min(_size(run) for _, run in runs) < MIN_PART_SHARE * _size(runs[0][1] + runs[1][1]):
+        runs = []  # a line or two in the other language (a note, a link) is not a translation
+    if len(runs) != 2:
+        found = language_of(body)
+        return [Version(lang=found, meta={**meta, "lang": found}, body=body)]
+    (first_lang, first), (second_lang, second) = runs
+    part = parse_part(second_lang, paragraphs_of("\n\n".join(b[0] for b in second)), title_first=False)
+    translation: dict[str, Any] = {"title": part.title or meta.get("title", ""), "date": part.date or meta.get("date"),
+                                   "lang": second_lang}
+    extra = {"authors": part.authors or meta.get("authors"), "affiliation": part.affiliation,
+             "kind": part.kind or meta.get("kind"), "images": part.images, "draft": meta.get("draft")}
+    translation.update({k: v for k, v in extra.items() if v})
+    return [
+        Version(lang=first_lang, meta={**meta, "lang": first_lang}, body="\n\n".join(b[0] for b in first)),
+        Version(lang=second_lang, meta=translation, body=part.body),
+    ]

@@ -1,0 +1,367 @@
+"""Folders of Markdown files with front matter: Hugo (translations by file name `x.en.md` /
+`x.km.md`, by `translationKey`, and page bundles `x/index.en.md`), Jekyll
+(`_posts/YYYY-MM-DD-slug.md`, `_drafts/`), Pelican (`Key: value` headers, translations by
+slug) — YAML `---` or TOML `+++` front matter. An opedarchive archive folder is one too."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+from frontmatter.default_handlers import BaseHandler, YAMLHandler
+
+from opedarchive.errors import OpedError
+from opedarchive.importers.base import ImportItem, as_list, language_of, parse_date_value, unique
+from opedarchive.model import KNOWN_KEYS, Version, decode_post_bytes, load_yaml, validate_lang
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+NAME = "markdown"
+HAS_PAGES = True
+SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
+# Folders of a site that hold no posts (build output, themes, assets) or are not ours to read.
+SKIP_DIRS = {"node_modules", "_site", "public", "themes", "static", "assets", "layouts", "_layouts",
+             "_includes", "_sass", "_data", "output", "resources", "__pycache__"}
+HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml",
+                "config.json")
+# Front-matter keys that only told the old site how to lay a page out.
+PRESENTATION_KEYS = ("layout", "save_as", "url", "template")
+_LANG_SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)$")
+_JEKYLL_NAME = re.compile(r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})-(?P<slug>.+)$")
+_PELICAN_HEADER = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]*):[ \t]*(?P<value>.*)$")
+_HEADING = re.compile(r"^#[ \t]+(?P<title>.+?)[ \t#]*$", re.M)
+_FALSE = ("false", "no", "0", "off")
+
+
+class _SafeYAML(YAMLHandler):  # type: ignore[misc]
+    """YAML front matter through the archive's own safe loader (no tags, no aliases)."""
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return load_yaml(fm)
+
+
+class _TOML(BaseHandler):  # type: ignore[misc]
+    """TOML front matter between `+++` lines (Hugo), read with tomllib."""
+
+    FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.M)
+    START_DELIMITER = END_DELIMITER = "+++"
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return tomllib.loads(fm)
+
+
+_YAML_HANDLER = _SafeYAML()
+_TOML_HANDLER = _TOML()
+
+
+def detect(path: Path, head: str) -> bool:
+    """A folder holding Markdown files, or one Markdown file with front matter or headers."""
+    if path.is_dir():
+        return next(_walk(path), None) is not None
+    if path.suffix.lower() not in SUFFIXES:
+        return False
+    first = head.lstrip("\ufeff").split("\n", 1)[0]
+    return first.strip() in ("---", "+++") or bool(_PELICAN_HEADER.match(first))
+
+
+# ---------------------------------------------------------------------------- finding files
+
+
+@dataclass
+class _Site:
+    """Where the posts of a folder are, and what kind of site it is."""
+
+    kind: str  # "jekyll", "hugo", "pelican" or "folder"
+    roots: list[Path]
+    drafts: Path | None = None
+    pages: Path | None = None
+
+
+def _site(path: Path) -> _Site:
+    if (path / "_posts").is_dir():
+        drafts = path / "_drafts"
+        return _Site("jekyll", [path / "_posts", *([drafts] if drafts.is_dir() else [])], drafts=drafts)
+    if (path / "pelicanconf.py").is_file() and (path / "content").is_dir():
+        return _Site("pelican", [path / "content"], pages=path / "content" / "pages")
+    if (path / "content").is_dir() and any((path / name).is_file() for name in HUGO_CONFIGS):
+        return _Site("hugo", [path / "content"])
+    return _Site("folder", [path])
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Markdown files under `folder` in name order; hidden and build folders left out."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            if entry.name not in SKIP_DIRS:
+                yield from _walk(Path(entry.path))
+        elif entry.name.lower().endswith(SUFFIXES) and entry.is_file():
+            yield Path(entry.path)
+
+
+# ---------------------------------------------------------------------------- one file
+
+
+@dataclass
+class _Doc:
+    """One file read: its version, or why it could not be; and what pairs it with others."""
+
+    path: Path
+    version: Version | None = None
+    error: str = ""
+    key: tuple[str, ...] = ()
+    is_translation: bool = False
+    notices: list[str] = field(default_factory=list)
+
+
+def _split(text: str, path: Path) -> tuple[dict[str, Any], str, str]:
+    """(metadata, body, style) of a file: YAML, TOML, Pelican headers, or none."""
+    first = text.split("\n", 1)[0].strip()
+    for handler, style in ((_YAML_HANDLER, "yaml"), (_TOML_HANDLER, "toml")):
+        if first == handler.START_DELIMITER:
+            if len(handler.FM_BOUNDARY.findall(text)) < 2:
+                raise ValueError(f"front matter is not closed by a '{first}' line")
+            try:
+                meta, body = frontmatter.parse(text, handler=handler)
+            except yaml.MarkedYAMLError as exc:
+                mark = exc.problem_mark or exc.context_mark
+                at = f" (line {mark.line + 1})" if mark is not None else ""  # fm starts on the --- line
+                raise ValueError(f"invalid YAML in front matter{at}: {exc.problem or exc.context}") from None
+            except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
+                raise ValueError(f"invalid {style.upper()} in front matter: {exc}") from None
+            if not isinstance(meta, dict):
+                raise ValueError("front matter is not a mapping of keys to values")
+            return meta, body, style
+    if _PELICAN_HEADER.match(first):
+        return (*_pelican(text), "pelican")
+    return {}, text, "none"
+
+
+def _pelican(text: str) -> tuple[dict[str, Any], str]:
+    """Pelican's Markdown metadata: `Key: value` lines up to the first blank line (indented
+    lines continue a value)."""
+    meta: dict[str, Any] = {}
+    lines = text.split("\n")
+    key = ""
+    i = 0
+    for i, line in enumerate(lines):  # noqa: B007 - i is the first body line after the loop
+        if not line.strip():
+            break
+        m = _PELICAN_HEADER.match(line)
+        if m:
+            key = m["key"].lower()
+            meta[key] = m["value"].strip()
+        elif key and line[:1] in " \t":
+            meta[key] = f"{meta[key]} {line.strip()}".strip()
+        else:
+            return {}, text  # not a header block after all
+    else:
+        i = len(lines)
+    return meta, "\n".join(lines[i:])
+
+
+def _take(raw: dict[str, Any], *names: str) -> Any:
+    """The first non-empty value among `names` (any case), removed from `raw`."""
+    found: Any = None
+    for key in list(raw):
+        if key.lower() in names:
+            value = raw.pop(key)
+            if found is None and value not in (None, "", []):
+                found = value
+    return found
+
+
+def _truthy(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() in ("true", "yes", "1", "on"))
+
+
+def _read_doc(path: Path, site: _Site) -> _Doc:
+    doc = _Doc(path)
+    try:
+        text = decode_post_bytes(path.read_bytes(), path)
+        raw, body, style = _split(text, path)
+    except OpedError as exc:
+        doc.error = getattr(exc, "reason", str(exc))
+        return doc
+    except OSError as exc:
+        doc.error = f"cannot read: {exc.strerror}"
+        return doc
+    except ValueError as exc:
+        doc.error = str(exc)
+        return doc
+    name = path.name[: -len(path.suffix)]
+    file_lang = ""
+    m = _LANG_SUFFIX.match(name)
+    if m and validate_lang(m["lang"]):
+        name, file_lang = m["stem"], m["lang"]
+    bundle = name == "index"
+    jekyll = _JEKYLL_NAME.match(path.parent.name if bundle else name)
+
+    raw = dict(raw)
+    meta: dict[str, Any] = {}
+    title = _take(raw, "title")
+    body = body.strip("\n")
+    if title is None:
+        heading = _HEADING.search(body)
+        if heading and not body[: heading.start()].strip():
+            title, body = heading["title"], body[heading.end():].strip("\n")
+    if title is None:
+        doc.error = "no title (no 'title' in the front matter and no '# heading' first)"
+        return doc
+    meta["title"] = " ".join(str(title).split())
+    raw_date = _take(raw, "date", "publishdate", "pubdate", "published_at")
+    when = parse_date_value(raw_date)
+    if when is None and raw_date is None and jekyll:
+        when = date.fromisoformat(jekyll["date"])
+    if when is None and raw_date is None and site.drafts is not None and site.drafts in path.parents:
+        when = date.fromtimestamp(path.stat().st_mtime)
+        doc.notices.append(f"{path}: a draft with no date; dated by the file's time, {when.isoformat()}")
+    if when is None:
+        doc.error = f"cannot read the date {raw_date!r}" if raw_date is not None else "no date"
+        return doc
+    meta["date"] = when
+    lang = str(_take(raw, "lang", "language", "locale") or file_lang or "")
+    lang = lang.replace("_", "-") if lang else language_of(body)
+    if not validate_lang(lang):
+        doc.error = f"not a language code: {lang!r}"
+        return doc
+    space_tags = site.kind == "jekyll"
+    authors = as_list(_take(raw, "authors", "author"))
+    if authors:
+        meta["authors"] = unique(authors)
+    for key in ("affiliation", "outlet", "kind"):
+        value = _take(raw, key)
+        if value is not None:
+            meta[key] = value
+    categories = _take(raw, "categories", "category")
+    tags = _take(raw, "tags", "tag", "keywords")
+    all_tags = unique(_tag_list(categories, space_tags) + _tag_list(tags, space_tags))
+    if all_tags:
+        meta["tags"] = all_tags
+    source_url = _take(raw, "source_url", "canonical_url", "canonicalurl", "canonical")
+    if source_url is not None:
+        meta["source_url"] = source_url
+    summary = _take(raw, "summary", "description", "excerpt")
+    if summary is not None:
+        meta["summary"] = summary
+    for key in ("images", "translator"):
+        value = _take(raw, key)
+        if value is not None:
+            meta[key] = value
+    draft = _take(raw, "draft")
+    published = _take(raw, "published")
+    status = _take(raw, "status")
+    if draft is not None:
+        meta["draft"] = _truthy(draft)
+    if (published is not None and not _truthy(published) and str(published).lower() in _FALSE) or \
+            str(status or "").lower() in ("draft", "hidden") or \
+            (site.drafts is not None and site.drafts in path.parents):
+        meta["draft"] = True
+    translation_key = _take(raw, "translationkey", "translation_key")
+    translation = _take(raw, "translation")
+    doc.is_translation = _truthy(translation)
+    # Everything else is kept as it was, but for how the old site laid the page out.
+    meta.update({k: v for k, v in raw.items() if k not in KNOWN_KEYS and k.lower() not in PRESENTATION_KEYS})
+
+    if translation_key is not None:
+        doc.key = ("translationKey", str(translation_key))
+    elif style == "pelican" and raw.get("slug"):
+        doc.key = ("slug", str(raw["slug"]))
+    elif bundle:
+        doc.key = ("file", str(path.parent.parent), path.parent.name)
+    else:
+        doc.key = ("file", str(path.parent), name)
+    doc.version = Version(lang=lang, meta={**meta, "lang": lang}, body=body)
+    return doc
+
+
+def _tag_list(value: Any, space_separated: bool) -> list[str]:
+    if isinstance(value, str) and space_separated and "," not in value:
+        return as_list(value, sep=None)
+    return as_list(value)
+
+
+# ---------------------------------------------------------------------------- a folder
+
+
+def _files(path: Path, include_pages: bool) -> tuple[list[Path], list[str]]:
+    """The post files of a folder (or the one file given) and notices on what was left out."""
+    if path.is_file():
+        return [path], []
+    site = _site(path)
+    files: list[Path] = []
+    pages = sections = 0
+    for root in site.roots:
+        for file in _walk(root):
+            if file.name.startswith("_index."):
+                sections += 1
+            elif site.pages is not None and site.pages in file.parents and not include_pages:
+                pages += 1
+            else:
+                files.append(file)
+    notices = []
+    if pages:
+        notices.append(f"{path}: not imported: {pages} page(s) under {site.pages}; --include-pages imports them")
+    if sections:
+        notices.append(f"{path}: not imported: {sections} Hugo section page(s) (_index.md)")
+    return files, notices
+
+
+def _order(doc: _Doc) -> tuple[bool, bool, str]:
+    """The original first: a version not marked as a translation, English before others."""
+    lang = doc.version.lang if doc.version else ""
+    return doc.is_translation, lang != "en", lang
+
+
+def read(path: Path, *, include_pages: bool = False) -> Iterator[ImportItem]:
+    """Items of a Markdown folder (or file): one post per group of translations."""
+    site = _site(path) if path.is_dir() else _Site("folder", [path.parent])
+    files, notices = _files(path, include_pages)
+    if notices:
+        yield ImportItem(where=str(path), notices=notices)
+    # First pass: what pairs with what (only the keys are kept, so memory stays small).
+    groups: dict[tuple[str, ...], list[Path]] = {}
+    for file in files:
+        doc = _read_doc(file, site)
+        groups.setdefault(doc.key or ("error", str(file)), []).append(file)
+    # Second pass: each group read again and written as one post.
+    for members in groups.values():
+        docs = sorted((_read_doc(file, site) for file in members), key=_order)
+        post: list[Version] = []
+        where: list[str] = []
+        item_notices: list[str] = []
+        for doc in docs:
+            item_notices.extend(doc.notices)
+            if doc.version is None:
+                yield ImportItem(where=str(doc.path), error=doc.error, notices=doc.notices)
+                item_notices = [n for n in item_notices if n not in doc.notices]
+            elif any(v.lang == doc.version.lang for v in post):
+                yield ImportItem(where=str(doc.path), ready=[doc.version], notices=[
+                    f"{doc.path}: a second '{doc.version.lang}' version of {where[0]}; imported as a post of its own"])
+            else:
+                post.append(doc.version)
+                where.append(str(doc.path))
+        if post:
+            yield ImportItem(where=" + ".join(where), ready=post, notices=item_notices)
+
+
+
+def count(path: Path) -> int | None:
+    """How many Markdown files a folder holds, for progress."""
+    return len(_files(path, include_pages=True)[0])

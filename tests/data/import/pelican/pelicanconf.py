@@ -1,0 +1,4 @@
+AUTHOR = "Sophoan Seng"
+SITENAME = "CERC"
+PATH = "content"
+DEFAULT_LANG = "en"
