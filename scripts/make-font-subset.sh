@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# How src/opedarchive/export/static/fonts/NotoSansKhmer-subset.woff2 was made (run once; the
+# result is committed). Noto Sans Khmer is under the SIL Open Font License 1.1 (OFL.txt beside it).
+# Needs: Debian's fonts-noto-core (the source TTF) and fontTools with brotli (pip install fonttools brotli).
+# Keep every layout feature: without them Khmer clusters are not shaped (coengs, vowel order).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+src=${1:-/usr/share/fonts/truetype/noto/NotoSansKhmer-Regular.ttf}
+out=src/opedarchive/export/static/fonts/NotoSansKhmer-subset.woff2
+pyftsubset "$src" \
+  --unicodes='U+0020-007E,U+00A0,U+1780-17FF,U+19E0-19FF,U+200B-200D,U+25CC' \
+  --layout-features='*' --flavor=woff2 \
+  --output-file="$out"
+ls -l "$out"

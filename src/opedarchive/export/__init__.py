@@ -1,0 +1,47 @@
+"""Exporters: one module per format, in a registry keyed by format name (`export --html`, `--json`, …).
+
+Every module holds `NAME`, `KIND` (`"file"` or `"dir"`) and
+`export(archive, posts, target, *, clean=False) -> ExportResult`; file formats also have
+`chunks(archive, posts)`, the text in pieces (for stdout). The html exporter takes `posts=None`
+to read the archive itself, only the files that changed since its last export.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from opedarchive.errors import UsageError
+from opedarchive.export.base import ExportResult
+
+if TYPE_CHECKING:
+    from opedarchive.archive import Archive
+    from opedarchive.model import Post
+
+# Format name → module; imported only when that format is asked for (start-up time).
+REGISTRY: dict[str, str] = {
+    "html": "opedarchive.export.html",
+    "json": "opedarchive.export.jsonfile",
+    "jsonl": "opedarchive.export.jsonlines",
+    "csv": "opedarchive.export.csvfile",
+    "markdown": "opedarchive.export.markdown",
+}
+
+
+def exporter(name: str) -> ModuleType:
+    """The module of the named format."""
+    if name not in REGISTRY:
+        raise UsageError(f"unknown export format '{name}' (known: {', '.join(REGISTRY)})")
+    return importlib.import_module(REGISTRY[name])
+
+
+def export(name: str, archive: Archive, posts: list[Post] | None, target: Path, *,
+           clean: bool = False) -> ExportResult:
+    """Write `posts` in the named format to `target` (a file or a folder, by format)."""
+    result: ExportResult = exporter(name).export(archive, posts, target, clean=clean)
+    return result
+
+
+__all__ = ["REGISTRY", "ExportResult", "export", "exporter"]

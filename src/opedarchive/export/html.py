@@ -1,0 +1,666 @@
+"""`export --html [-o DIR]`: the static website, rendered with Jinja from the package's templates.
+
+Two passes. First the posts, a piece (up to PIECE_POSTS of one year) per process on every core:
+each post's page and the piece's search index shard — a post page depends on nothing but the
+post, the templates and the site's settings (term pages are named from the term alone), so it
+can be made before the others are read. Then, from what the first pass gathered (one small
+Entry per post), the listings, term pages, feed and sitemap. Only post files whose size or
+modification time changed are read, and only files whose inputs changed are rendered; the
+manifest of the output folder remembers both."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache, partial
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from opedarchive import __version__
+from opedarchive.archive import POSTS_DIR, split_file_name
+from opedarchive.errors import OpedError, PostFileError
+from opedarchive.export.base import ExportResult, OutputDir, digest, write_if_changed
+from opedarchive.export.markup import format_date, language_name, markdown_html, safe_url
+from opedarchive.model import Post, Version, order_languages
+from opedarchive.serialize import json_value, post_summary
+from opedarchive.text.slug import slugify
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from opedarchive.archive import Archive
+
+NAME = "html"
+KIND = "dir"
+# The home page lists whole years, newest first, until it holds at least this many posts.
+HOME_POSTS = 300
+FEED_ENTRIES = 50
+# Below this many pages to render, starting worker processes costs more than it saves.
+PARALLEL_MIN_PAGES = 400
+# Posts read, rendered and indexed together by one process (and one search index shard).
+PIECE_POSTS = 400
+TAXONOMIES = {"tags": "Tags", "authors": "Authors", "outlets": "Outlets"}
+STATIC_FILES = ("style.css", "search.js", "fonts/NotoSansKhmer-subset.woff2", "fonts/OFL.txt")
+SEARCH_SHARD_DIR = "search"
+SHARD_PREFIX = "(window.OPEDARCHIVE_SEARCH=window.OPEDARCHIVE_SEARCH||[]).push("
+_LOCAL_SRC = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._/-]*$")
+
+
+# ----------------------------------------------------------------------------- gathering
+
+
+@dataclass
+class Entry:
+    """One post as listings, the feed and the search page show it."""
+
+    id: str
+    url: str  # relative to the site's root
+    title: str
+    lang: str
+    date: str  # ISO date of the original
+    year: str
+    summary: str
+    summary_lang: str
+    languages: list[tuple[str, str]]  # (code, name)
+    authors: list[str]
+    outlet: str
+    kind: str
+    key: str = ""  # a hash of everything above: listings that show this entry change with it
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            fields = {k: v for k, v in vars(self).items() if k != "key"}
+            self.key = digest(json.dumps(fields, ensure_ascii=False, sort_keys=True))
+
+
+@dataclass
+class Term:
+    """A tag, author or outlet and the posts under it (newest first)."""
+
+    kind: str
+    name: str
+    slug: str
+    ids: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # every spelling that shares the slug
+
+    @property
+    def url(self) -> str:
+        return f"{self.kind}/{self.slug}.html"
+
+
+@dataclass
+class Task:
+    """One page to render in the second pass: where it goes, the hash of its inputs, and
+    (template, context)."""
+
+    rel: str
+    key: str
+    kind: str
+    payload: Any
+
+
+def _summary_lang(post: Post) -> str:
+    return next((v.lang for v in post.versions.values() if v.get("summary")), post.original.lang)
+
+
+def _entry(post: Post) -> Entry:
+    original = post.original
+    return Entry(
+        id=post.id, url=f"posts/{post.id}.html", title=original.title, lang=original.lang,
+        date=original.day.isoformat(), year=f"{original.day.year:04d}", summary=post_summary(post),
+        summary_lang=_summary_lang(post), languages=[(lang, language_name(lang)) for lang in post.languages],
+        authors=original.authors or post.list_field("authors"), outlet=post.field("outlet"), kind=post.field("kind"),
+    )
+
+
+def _terms_of(post: Post) -> dict[str, list[str]]:
+    return {"tags": post.list_field("tags"), "authors": post.list_field("authors"),
+            "outlets": [o for o in dict.fromkeys(v.get("outlet") for v in post.versions.values()) if o]}
+
+
+@lru_cache(maxsize=65536)
+def term_slug(name: str) -> str:
+    """A term's page name, from its name alone (so a post page can link to it without knowing
+    the other posts): names that differ only in case or punctuation share one page."""
+    slug = slugify(name)
+    return f"{slug}-{digest(name)[:6]}" if slug == "index" else slug
+
+
+def gather_terms(sources: list[Source]) -> dict[str, dict[str, Term]]:
+    """Every tag, author and outlet by kind and slug, with the posts under it (newest first)."""
+    terms: dict[str, dict[str, Term]] = {kind: {} for kind in TAXONOMIES}
+    for source in sources:
+        for kind, names in source.terms.items():
+            for name in names:
+                slug = term_slug(name)
+                term = terms[kind].setdefault(slug, Term(kind, name, slug))
+                if name not in term.names:
+                    term.names.append(name)
+                if not term.ids or term.ids[-1] != source.id:
+                    term.ids.append(source.id)
+    return terms
+
+
+def term_links(terms: dict[str, list[str]]) -> dict[str, dict[str, str]]:
+    """A post's tags, authors and outlets with the site path of each one's page."""
+    return {kind: {name: f"{kind}/{term_slug(name)}.html" for name in names} for kind, names in terms.items()}
+
+
+# ----------------------------------------------------------------------------- rendering
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The Jinja environment (one per process): templates from the package, autoescape on."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    env = Environment(
+        loader=PackageLoader("opedarchive.export", "templates"),
+        autoescape=True,  # every template, .xml included: no value reaches a page unescaped
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["langname"] = language_name
+    return env
+
+
+def render(template: str, context: dict[str, Any]) -> str:
+    return environment().get_template(template).render(**context)
+
+
+def _is_local_file(src: str) -> bool:
+    """A plain relative path to a file beside the post (`img/x.jpg`): no scheme, host, `..` or query."""
+    return bool(_LOCAL_SRC.match(src)) and ".." not in src.split("/")
+
+
+def _images(version: Version, post_id: str) -> list[dict[str, Any]]:
+    """The `images` key: caption, credit and a safe `src`. A file beside the post (`file`) is
+    copied to `posts/<id>/<file>`, and `src` is then that copy relative to the post's page."""
+    images = version.meta.get("images")
+    out = []
+    for image in images if isinstance(images, list) else []:
+        if isinstance(image, dict):
+            src = safe_url(image.get("src")) or ""
+            local = _is_local_file(src)
+            if local and (version.path is None or not (version.path.parent / src).is_file()):
+                src, local = "", False  # a file that is not there: the caption alone
+            elif not local and not src.lower().startswith(("http://", "https://")):
+                src = ""  # a path outside the post's folder: never linked, never copied
+            out.append({"caption": str(image.get("caption") or ""), "credit": str(image.get("credit") or ""),
+                        "src": f"{post_id}/{src}" if local else src, "file": src if local else "", "local": local})
+    return out
+
+
+def _version_context(version: Version, post_id: str, links: dict[str, dict[str, str]], root: str) -> dict[str, Any]:
+    def linked(kind: str, names: Iterable[str]) -> list[tuple[str, str]]:
+        return [(name, root + links[kind][name]) for name in names if name in links[kind]]
+
+    outlet = version.get("outlet")
+    return {
+        "lang": version.lang,
+        "name": language_name(version.lang),
+        "title": version.title,
+        "date": version.day.isoformat(),
+        "date_text": format_date(version.day, version.lang),
+        "authors": linked("authors", version.authors),
+        "affiliation": version.get("affiliation"),
+        "outlet": next(iter(linked("outlets", [outlet])), None) if outlet else None,
+        "kind": version.get("kind"),
+        "tags": linked("tags", version.tags),
+        "translator": version.get("translator"),
+        "source_url": safe_url(version.get("source_url")),
+        "images": _images(version, post_id),
+    }
+
+
+def _html_of(paragraphs: list[str], indexes: list[int]) -> str:
+    return markdown_html("\n\n".join(paragraphs[i] for i in indexes)) if indexes else ""
+
+
+def post_context(post: Post, links: dict[str, dict[str, str]], ratio: float | None,
+                 site: dict[str, Any]) -> dict[str, Any]:
+    """Everything post.html shows: each version's metadata, and the bodies as rows of aligned
+    paragraph groups when the post has two languages or more (the first two side by side)."""
+    from opedarchive.align import align, paragraphs
+
+    root = "../"
+    versions = [_version_context(v, post.id, links, root) for v in post.versions.values()]
+    bodies = list(post.versions.values())
+    rows: list[list[str]] = []
+    rest: list[str] = []
+    if len(bodies) >= 2:
+        pa, pb = paragraphs(bodies[0].body), paragraphs(bodies[1].body)
+        rows = [[_html_of(pa, ia), _html_of(pb, ib)] for ia, ib in align(pa, pb, ratio)]
+        rest = [markdown_html(v.body) for v in bodies[2:]]
+    else:
+        rest = [markdown_html(bodies[0].body)]
+    return {"root": root, "site": site, "post_id": post.id, "versions": versions, "rows": rows, "rest": rest}
+
+
+def _shard_js(records: list[list[Any]]) -> str:
+    """A search index shard: a script that adds its records to a global, so the search page
+    works from file:// (where fetch() of a local file is refused)."""
+    data = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
+    return f"{SHARD_PREFIX}{data});\n"
+
+
+def _search_records(items: list[tuple[dict[str, Any], list[tuple[str, str]]]]) -> list[list[Any]]:
+    from opedarchive.text.searchform import search_form
+
+    return [[e["url"], e["title"], e["lang"], e["date"], e["summary"],
+             [[lang, search_form(text)] for lang, text in texts]] for e, texts in items]
+
+
+class Workers:
+    """A pool of processes made on first use, or the caller's own process for small jobs."""
+
+    def __init__(self, workers: int | None) -> None:
+        self.count = workers or os.cpu_count() or 1
+        self.pool: ProcessPoolExecutor | None = None
+
+    def map(self, fn: Callable[..., Any], items: list[Any], *args: Any, size: int = 0) -> list[Any]:
+        """`fn(item, *args)` for every item, in order."""
+        if self.count < 2 or size < PARALLEL_MIN_PAGES or len(items) < 2:
+            return [fn(item, *args) for item in items]
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=self.count)
+        return list(self.pool.map(fn, items, *[[a] * len(items) for a in args]))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+
+
+def render_page(task: Task, root: Path) -> tuple[str, str, bool]:
+    """Render one listing, feed or sitemap and write it if its bytes changed; (rel, key, written)."""
+    template, context = task.payload
+    text = render(template, context)
+    return task.rel, task.key, write_if_changed(root / task.rel, text.encode("utf-8"), durable=False)
+
+
+def _render_pages(tasks: list[Task], root: Path) -> list[tuple[str, str, bool]]:
+    return [render_page(task, root) for task in tasks]
+
+
+# ----------------------------------------------------------------------------- the site
+
+
+def _templates_digest() -> str:
+    """A hash of the templates, static files and version: pages re-render when any changes."""
+    package = resources.files("opedarchive.export")
+    parts: list[str | bytes] = [__version__]
+    for folder in ("templates", "static"):
+        stack = [package.joinpath(folder)]
+        while stack:
+            item = stack.pop()
+            if item.is_dir():
+                stack.extend(sorted(item.iterdir(), key=lambda t: t.name))
+            else:
+                parts += [item.name, item.read_bytes()]
+    return digest(*parts)
+
+
+@dataclass
+class Source:
+    """What the site needs of one post, from its files or remembered from the last export when
+    its files have the same size and modification time. No bodies: those stay in the workers."""
+
+    id: str
+    sig: list[list[Any]]  # [[path, lang, mtime_ns, size], ...] of its files
+    entry: Entry
+    terms: dict[str, list[str]]
+    content: str  # a hash of every version's metadata and body
+    mismatch: bool  # the first two versions differ in paragraph count (alignment needs the ratio)
+    images: list[list[str]] = field(default_factory=list)  # [[rel in site, file in archive], ...]
+    media: list[list[str]] = field(default_factory=list)  # [[rel, key], ...] of images copied
+    page: list[Any] = field(default_factory=list)  # [ratio, key] the post page was last made with
+    read: bool = False  # read now (not remembered)
+    remember: bool = True  # False when a file of it could not be read: read again next time
+
+    def state(self) -> dict[str, Any]:
+        return {"sig": self.sig, "entry": vars(self.entry), "terms": self.terms, "content": self.content,
+                "mismatch": self.mismatch, "images": self.images, "media": self.media, "page": self.page}
+
+    @classmethod
+    def remembered(cls, post_id: str, state: dict[str, Any]) -> Source:
+        entry = Entry(**{**state["entry"], "languages": [tuple(x) for x in state["entry"]["languages"]]})
+        return cls(post_id, state["sig"], entry, state["terms"], state["content"], state["mismatch"],
+                   state["images"], state["media"], state["page"])
+
+
+def _content_digest(post: Post) -> str:
+    return digest(json.dumps([json_value(v.meta) for v in post.versions.values()], ensure_ascii=False),
+                  *[v.body for v in post.versions.values()])
+
+
+def _needs_ratio(post: Post) -> bool:
+    from opedarchive.align import paragraphs
+
+    versions = list(post.versions.values())
+    return len(versions) >= 2 and len(paragraphs(versions[0].body)) != len(paragraphs(versions[1].body))
+
+
+def _local_images(archive: Archive, post: Post) -> list[list[str]]:
+    """Images a post names by a plain relative path to a file beside it: [site rel, archive file]."""
+    found = []
+    root = archive.root.resolve()
+    for version in post.versions.values():
+        for image in _images(version, post.id):
+            if image["local"] and version.path is not None:
+                source = (version.path.parent / image["file"]).resolve()
+                if source.is_file() and source.is_relative_to(root):
+                    found.append([f"posts/{image['src']}", source.relative_to(root).as_posix()])
+    return found
+
+
+def _scan(archive: Archive) -> dict[str, list[list[Any]]]:
+    """Every post's files (`posts/YYYY/<id>.<lang>.md`) with their modification time and size,
+    without reading them; the same files as `Archive.files`, found with fewer objects."""
+    found: dict[str, list[list[Any]]] = {}
+    try:
+        years = sorted(e.name for e in os.scandir(archive.posts_dir) if e.is_dir() and not e.name.startswith("."))
+    except OSError:
+        return found
+    for year in years:
+        try:
+            entries = sorted(os.scandir(os.path.join(archive.posts_dir, year)), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            parts = split_file_name(entry.name)
+            if parts is None or not entry.is_file():
+                continue
+            try:
+                st = entry.stat()
+            except OSError:
+                continue
+            found.setdefault(parts[0], []).append([f"{POSTS_DIR}/{year}/{entry.name}", parts[1], st.st_mtime_ns,
+                                                   st.st_size])
+    return found
+
+
+def _read_post(archive: Archive, post_id: str, sig: list[list[Any]], problems: list[str]) -> Post | None:
+    """A post read from the files of its signature; unreadable files are reported and left out."""
+    versions: dict[str, Version] = {}
+    for rel, lang, _, _ in sig:
+        try:
+            versions[lang] = archive.read_version(archive.root / rel, lang)
+        except PostFileError as exc:
+            problems.append(str(exc))
+    if not versions:
+        return None
+    return Post(post_id, {lang: versions[lang] for lang in order_languages(list(versions), archive.config.languages)})
+
+
+def _read_or_fail(archive: Archive, post_id: str, sig: list[list[Any]]) -> Post:
+    post = _read_post(archive, post_id, sig, [])
+    if post is None:
+        raise OpedError(f"{post_id}: its files could not be read (changed during the export?)")
+    return post
+
+
+def _source(archive: Archive, post: Post, sig: list[list[Any]]) -> Source:
+    return Source(post.id, sig, _entry(post), _terms_of(post), _content_digest(post), _needs_ratio(post),
+                  _local_images(archive, post), read=True)
+
+
+def _search_text(version: Version) -> str:
+    """What the search page searches in one version: title, people, places, tags and body."""
+    fields = [version.title, " ".join(version.authors), version.get("outlet"), " ".join(version.tags), version.body]
+    return "\n".join(f for f in fields if f)
+
+
+def _old_shard(path: Path) -> dict[str, list[Any]]:
+    """The records of an existing search shard by url ({} when it is missing or not ours)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        records = json.loads(text[len(SHARD_PREFIX) : -3]) if text.startswith(SHARD_PREFIX) else []
+    except (OSError, ValueError):
+        return {}
+    return {r[0]: r for r in records if isinstance(r, list) and r}
+
+
+@dataclass
+class Piece:
+    """Up to PIECE_POSTS posts of one year: read, rendered and indexed together in one process,
+    their search records in one shard (`search/<year>.js`, `search/<year>-2.js`, …)."""
+
+    shard: str
+    posts: list[tuple[str, list[list[Any]], dict[str, Any] | None]]  # (id, files, remembered state)
+    old: dict[str, str]  # the last export's key of each file this piece writes
+
+
+@dataclass
+class Build:
+    """What every piece needs to know about the whole build."""
+
+    archive: Archive
+    root: Path
+    stamp: str
+    site: dict[str, Any]
+    ratio: float | None
+
+
+def build_piece(piece: Piece, build: Build) -> tuple[list[Source], list[tuple[str, str, bool]], list[str]]:
+    """Read what changed, render the post pages that are stale, write the shard if stale.
+    Returns the posts' Sources, the files (rel, key, written) and the problems found."""
+    sources: list[Source] = []
+    files: list[tuple[str, str, bool]] = []
+    problems: list[str] = []
+    loaded: dict[str, Post] = {}
+    for post_id, sig, state in piece.posts:
+        post = None
+        if state is not None and state.get("sig") == sig:
+            source = Source.remembered(post_id, state)
+        else:
+            found: list[str] = []
+            post = _read_post(build.archive, post_id, sig, found)
+            problems.extend(found)
+            if post is None:
+                continue
+            source = _source(build.archive, post, sig)
+            source.remember = not found
+            loaded[post_id] = post
+        sources.append(source)
+        rel = source.entry.url
+        ratio = build.ratio if source.mismatch else None
+        if source.read or not source.page or source.page[0] != ratio:
+            # The page's inputs: the build (templates, site), the post, its terms (the links are
+            # made from them alone) and, when its paragraphs do not pair one to one, the ratio.
+            source.page = [ratio, digest(build.stamp, json.dumps(source.terms, ensure_ascii=False, sort_keys=True),
+                                         str(ratio), source.content)]
+        key = source.page[1]
+        if piece.old.get(rel) == key and os.path.isfile(os.path.join(build.root, rel)):
+            files.append((rel, key, False))
+            continue
+        post = post or loaded.setdefault(post_id, _read_or_fail(build.archive, post_id, sig))
+        text = render("post.html", post_context(post, term_links(source.terms), ratio, build.site))
+        files.append((rel, key, write_if_changed(build.root / rel, text.encode("utf-8"), durable=False)))
+    key = digest(build.stamp, *[f"{s.id} {s.content} {s.entry.key}" for s in sources])
+    if piece.old.get(piece.shard) == key and (build.root / piece.shard).is_file():
+        files.append((piece.shard, key, False))
+    else:
+        old = _old_shard(build.root / piece.shard) if piece.shard in piece.old else {}
+        records: list[Any] = []
+        to_fold: list[tuple[int, tuple[dict[str, Any], list[tuple[str, str]]]]] = []
+        for source in sources:
+            if not source.read and source.entry.url in old:
+                records.append(old[source.entry.url])
+                continue
+            post = loaded.get(source.id) or _read_or_fail(build.archive, source.id, source.sig)
+            to_fold.append((len(records), (vars(source.entry), [(v.lang, _search_text(v))
+                                                                for v in post.versions.values()])))
+            records.append(None)
+        for (at, _), record in zip(to_fold, _search_records([item for _, item in to_fold]), strict=True):
+            records[at] = record
+        text = _shard_js(records)
+        files.append((piece.shard, key, write_if_changed(build.root / piece.shard, text.encode("utf-8"),
+                                                         durable=False)))
+    return sources, files, problems
+
+
+def _pieces(sigs: dict[str, list[list[Any]]], remembered: dict[str, Any], old: dict[str, str]) -> list[Piece]:
+    """The posts newest first (ids start with the date), cut by year into pieces."""
+    by_year: dict[str, list[str]] = {}
+    for post_id in sorted(sigs, reverse=True):
+        by_year.setdefault(post_id[:4], []).append(post_id)
+    pieces = []
+    for year, ids in by_year.items():
+        for n, start in enumerate(range(0, len(ids), PIECE_POSTS)):
+            shard = f"{SEARCH_SHARD_DIR}/{year}{'' if n == 0 else f'-{n + 1}'}.js"
+            chunk = ids[start : start + PIECE_POSTS]
+            posts = [(i, sigs[i], remembered.get(i)) for i in chunk]
+            keys = {rel: old[rel] for rel in [shard, *[f"posts/{i}.html" for i in chunk]] if rel in old}
+            pieces.append(Piece(shard, posts, keys))
+    return pieces
+
+
+def _alignment_ratio(archive: Archive, sigs: dict[str, list[list[Any]]], remembered: dict[str, Any]) -> tuple[
+        float | None, list[list[Any]]]:
+    """len(second) / len(first) language over the newest 50 posts in two languages (by id, which
+    starts with the original's date); those whose paragraphs pair one to one count. Remembered
+    while those posts' files are unchanged; known before any post page is rendered."""
+    from opedarchive.align import estimate_ratio
+
+    newest: list[list[Any]] = [[i, sigs[i]] for i in sorted(sigs, reverse=True) if len(sigs[i]) >= 2][:50]
+    if remembered.get("ratio_of") == newest:
+        ratio = remembered.get("ratio")
+        return (float(ratio) if ratio is not None else None), newest
+    pairs = []
+    for post_id, sig in newest:
+        post = _read_post(archive, post_id, sig, [])
+        versions = list(post.versions.values()) if post else []
+        if len(versions) >= 2:
+            pairs.append((versions[0].body, versions[1].body))
+    return (estimate_ratio(pairs) if pairs else None), newest
+
+
+def _year_groups(entries: list[Entry]) -> list[tuple[str, list[Entry]]]:
+    groups: dict[str, list[Entry]] = {}
+    for entry in entries:
+        groups.setdefault(entry.year, []).append(entry)
+    return list(groups.items())
+
+
+def _listing(entries: list[Entry]) -> list[dict[str, Any]]:
+    return [{"year": year, "entries": [vars(e) for e in group]} for year, group in _year_groups(entries)]
+
+
+def export(archive: Archive, posts: list[Post] | None, target: Path, *, clean: bool = False,
+           workers: int | None = None) -> ExportResult:
+    """Build (or bring up to date) the site in `target` from the archive's files; only files that
+    changed since the last export are read. (`posts` is accepted for the registry's interface:
+    the site always shows the whole archive.)"""
+    pool = Workers(workers)
+    try:
+        return _export(archive, target, clean, pool)
+    finally:
+        pool.close()
+
+
+def _export(archive: Archive, target: Path, clean: bool, workers: Workers) -> ExportResult:
+    out = OutputDir(target, NAME, clean=clean)
+    config = archive.config
+    base_url = str(config.site.get("base_url") or "")
+    base_url = base_url if safe_url(base_url) and "://" in base_url else ""
+    # What every page shows besides its own content: nothing that depends on other posts.
+    site = {"title": config.title, "description": str(config.site.get("description") or ""),
+            "lang": config.primary_language, "base_url": base_url.rstrip("/") + "/" if base_url else "",
+            "taxonomies": list(TAXONOMIES.items())}
+    stamp = digest(_templates_digest(), json.dumps(site, ensure_ascii=False))
+    remembered = out.state if out.state.get("stamp") == stamp else {}
+
+    # Static files.
+    static = resources.files("opedarchive.export").joinpath("static")
+    for name in STATIC_FILES:
+        out.write(f"static/{name}", static.joinpath(name).read_bytes())
+
+    # Every post: its page and its share of the search index, a piece at a time on every core.
+    sigs = _scan(archive)
+    ratio, ratio_of = _alignment_ratio(archive, sigs, remembered)
+    pieces = _pieces(sigs, remembered.get("posts", {}), out.old)
+    build = Build(archive, out.root, stamp, site, ratio)
+    reading = sum(1 for piece in pieces for _, sig, state in piece.posts if not state or state.get("sig") != sig)
+    sources: list[Source] = []
+    problems: list[str] = []
+    for found, files, trouble in workers.map(build_piece, pieces, build, size=reading):
+        sources.extend(found)
+        problems.extend(trouble)
+        for rel, key, written in files:
+            out.record(rel, key, written)
+    sources.sort(key=lambda s: (s.entry.date, s.id), reverse=True)
+    for source in sources:  # images beside a post, copied when the post was read
+        if source.read:
+            source.media = [[rel, out.copy(rel, archive.root / file)] for rel, file in source.images]
+        else:
+            source.media = [[m_rel, m_key] for m_rel, m_key in source.media if out.fresh(m_rel, m_key)]
+
+    entries = [s.entry for s in sources]
+    by_id = {s.id: s for s in sources}
+    terms = gather_terms(sources)
+    years = _year_groups(entries)
+    year_names = [year for year, _ in years]
+    tasks: list[Task] = []
+
+    def page(rel: str, template: str, key_parts: list[str], context: Callable[[], dict[str, Any]]) -> None:
+        """A page whose key is made from `key_parts`; its context is built only when it is stale."""
+        key = digest(stamp, template, rel, *key_parts)
+        if not out.fresh(rel, key):
+            tasks.append(Task(rel, key, "page", (template, {"root": "../" * rel.count("/"), "site": site,
+                                                             **context()})))
+
+    def listing(rel: str, heading: str, kind: str, group: list[Entry], total: int) -> None:
+        page(rel, "list.html", [heading, kind, str(total), *year_names, *[e.key for e in group]],
+             lambda: {"heading": heading, "kind": kind, "groups": _listing(group), "total": total,
+                      "shown": len(group), "years": year_names})
+
+    # Home (whole years, newest first), one page per year, and one per tag, author and outlet.
+    home: list[Entry] = []
+    for _, group in years:
+        if len(home) >= HOME_POSTS:
+            break
+        home.extend(group)
+    listing("index.html", "", "home", home, len(entries))
+    for year, group in years:
+        listing(f"years/{year}.html", year, "year", group, len(group))
+    for kind, by_slug in terms.items():
+        ordered = sorted(by_slug.values(), key=lambda t: (-len(t.ids), t.name))
+        rows = [(" / ".join(t.names), t.slug + ".html", len(t.ids)) for t in ordered]
+        page(f"{kind}/index.html", "terms.html", [json.dumps(rows, ensure_ascii=False)],
+             partial(dict, kind=kind, heading=TAXONOMIES[kind], terms=rows))
+        for term in ordered:
+            group = [by_id[i].entry for i in term.ids]
+            listing(term.url, " / ".join(term.names), kind, group, len(group))
+
+    shards = [piece.shard for piece in pieces]
+    page("search.html", "search.html", shards, lambda: {"shards": shards})
+
+    # The Atom feed (the newest posts, their bodies read now if it is stale) and the sitemap.
+    newest = sources[:FEED_ENTRIES]
+    page("feed.xml", "feed.xml", [f"{s.content} {s.entry.key}" for s in newest],
+         lambda: {"entries": [(vars(s.entry), markdown_html(_read_or_fail(archive, s.id, s.sig).original.body),
+                               [code for code, _ in s.entry.languages]) for s in newest],
+                  "updated": entries[0].date if entries else "1970-01-01"})
+    pages = ["index.html", "search.html", *[e.url for e in entries], *[f"years/{y}.html" for y in year_names],
+             *[f"{kind}/index.html" for kind in terms],
+             *[term.url for by_slug in terms.values() for term in by_slug.values()]]
+    page("sitemap.xml", "sitemap.xml", pages, lambda: {"pages": pages})
+
+    chunk = max(1, len(tasks) // (workers.count * 4))
+    batches = [tasks[i : i + chunk] for i in range(0, len(tasks), chunk)]
+    for done in workers.map(_render_pages, batches, out.root, size=len(tasks)):
+        for rel, key, written in done:
+            out.record(rel, key, written)
+    out.new_state = {"stamp": stamp, "ratio": ratio, "ratio_of": ratio_of,
+                     "posts": {s.id: s.state() for s in sources if s.remember}}
+    out.finish()
+    result = out.result(len(sources), target / "index.html")
+    result.notes = problems
+    return result

@@ -1,0 +1,27 @@
+"""`export --json FILE`: one JSON array of posts, each the `show --json` object with bodies."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from opedarchive.archive import Archive
+from opedarchive.export.base import ExportResult, sorted_posts, write_file
+from opedarchive.model import Post
+from opedarchive.serialize import post_json
+
+NAME = "json"
+KIND = "file"
+
+
+def chunks(archive: Archive, posts: list[Post]) -> Iterator[str]:
+    """The export's text, a post at a time."""
+    yield "["
+    for i, post in enumerate(sorted_posts(posts)):
+        yield ("," if i else "") + "\n" + json.dumps(post_json(post, archive.root, bodies=True), ensure_ascii=False)
+    yield "\n]\n"
+
+
+def export(archive: Archive, posts: list[Post], target: Path, *, clean: bool = False) -> ExportResult:
+    return write_file(target, chunks(archive, posts), len(posts))

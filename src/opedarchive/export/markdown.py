@@ -1,0 +1,90 @@
+"""`export --markdown DIR`: a Hugo-ready site folder: `content/posts/YYYY/<id>.<lang>.md` (Hugo's
+translation-by-file-name, so versions of a post pair up), a two-language `hugo.toml`, and a
+minimal set of layouts so that `hugo` builds it with no theme."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from opedarchive.archive import Archive
+from opedarchive.export.base import ExportResult, OutputDir, digest
+from opedarchive.export.markup import language_name
+from opedarchive.model import Post, Version, dump_yaml, ordered_meta
+from opedarchive.serialize import json_value
+
+NAME = "markdown"
+KIND = "dir"
+LAYOUTS = "hugo-layouts"
+
+
+def _toml_string(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+
+def hugo_config(archive: Archive, languages: list[str]) -> str:
+    """A minimal `hugo.toml`: the archive's languages (first = default), taxonomies, no theme."""
+    config = archive.config
+    base_url = str(config.site.get("base_url") or "/")
+    lines = [
+        "# Written by `opedarchive export --markdown`; edit freely (a re-export rewrites it only",
+        "# when the archive's title or languages change).",
+        f"baseURL = {_toml_string(base_url)}",
+        f"title = {_toml_string(config.title)}",
+        f"defaultContentLanguage = {_toml_string(languages[0])}",
+        "disableKinds = ['RSS']",
+        "",
+        "[taxonomies]",
+        "tag = 'tags'",
+        "author = 'authors'",
+        "",
+        "[markup.goldmark.renderer]",
+        "unsafe = false  # raw HTML in posts is not rendered",
+        "",
+        "[languages]",
+    ]
+    for weight, lang in enumerate(languages, start=1):
+        lines += [f"  [languages.{_toml_string(lang)}]", f"    languageName = {_toml_string(language_name(lang))}",
+                  f"    weight = {weight}"]
+    return "\n".join(lines) + "\n"
+
+
+def front_matter(post: Post, version: Version) -> dict[str, Any]:
+    """The version's front matter for Hugo: ours, plus `translationKey` and a `slug` shared by
+    every language (so /posts/<id>/ and /km/posts/<id>/ are the same post)."""
+    meta = ordered_meta({**version.meta, "lang": version.lang})
+    meta = {k: json_value(v) if k != "date" else v for k, v in meta.items()}
+    meta["slug"] = post.id
+    meta["translationKey"] = post.id
+    return meta
+
+
+def render_version(post: Post, version: Version) -> str:
+    """The text of one Hugo content file."""
+    body = version.body.strip("\n")
+    return f"---\n{dump_yaml(front_matter(post, version))}---\n\n{body}\n"
+
+
+def export(archive: Archive, posts: list[Post], target: Path, *, clean: bool = False) -> ExportResult:
+    out = OutputDir(target, NAME, clean=clean)
+    languages = list(archive.config.languages)
+    for post in posts:
+        for lang in post.languages:
+            if lang not in languages:
+                languages.append(lang)
+    out.write("hugo.toml", hugo_config(archive, languages).encode("utf-8"))
+    layouts = resources.files("opedarchive.export").joinpath(LAYOUTS)
+    for item in sorted(layouts.iterdir(), key=lambda t: t.name):
+        if item.name.endswith(".html"):
+            out.write(f"layouts/{item.name}", item.read_bytes())
+    for post in posts:
+        for version in post.versions.values():
+            rel = f"content/posts/{post.id[:4]}/{post.id}.{version.lang}.md"
+            text = render_version(post, version)
+            key = digest(text)
+            if not out.fresh(rel, key):
+                out.write(rel, text.encode("utf-8"), key)
+    out.finish()
+    return out.result(len(posts), target / "hugo.toml")

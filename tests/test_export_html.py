@@ -1,0 +1,370 @@
+"""`export --html`: the site's pages, links, feed, sitemap, incremental re-export and safety."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from opedarchive.archive import Archive
+from opedarchive.export import html as html_export
+from opedarchive.text.khmer import fold
+from sitecheck import broken_links, pages, parse_page, unsafe_things
+
+from conftest import Invoke
+
+CANDLE = "2022-06-24-candlelight-arrest-is-a-joke"
+NEUTRAL = "2022-06-15-a-neutral-election-body-would-accept-chao-ratanak-complaint"
+OUR_SCRIPTS = {"static/search.js", "search/2022.js"}
+REPO = Path(__file__).parent.parent
+
+
+def build(cli: Invoke, archive: Path, site: Path, *extra: str) -> str:
+    result = cli("--archive", str(archive), "export", "--html", "-o", str(site), *extra)
+    assert result.exit_code == 0, result.stderr
+    return result.stderr
+
+
+def shard_records(path: Path) -> list[list[object]]:
+    """The records of a search index shard, which must be one JSON value inside a fixed call."""
+    shard = path.read_text()
+    prefix = "(window.OPEDARCHIVE_SEARCH=window.OPEDARCHIVE_SEARCH||[]).push("
+    assert shard.startswith(prefix) and shard.endswith(");\n")
+    records: list[list[object]] = json.loads(shard[len(prefix) : -3])
+    return records
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def snapshot(site: Path) -> dict[str, tuple[int, bytes]]:
+    return {p.relative_to(site).as_posix(): (p.stat().st_ino, p.read_bytes()) for p in site.rglob("*") if p.is_file()}
+
+
+def test_site_of_the_bundled_archive(cli: Invoke, bundled: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    result = cli("--archive", str(bundled), "export", "--html", "-o", str(site))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip() == str((site / "index.html").resolve())
+    assert re.match(r"html: 4 posts in .*site: \d+ file\(s\) written, 0 unchanged, 0 removed", result.stderr)
+    all_pages = pages(site)
+    for post_id in (CANDLE, NEUTRAL, "2022-06-12-election-disenfranchisement-machine-of-cambodia"):
+        assert f"posts/{post_id}.html" in all_pages
+    assert {"index.html", "search.html", "years/2022.html", "authors/index.html", "outlets/index.html",
+            "outlets/vod-english.html"} <= set(all_pages)
+    assert (site / "static/fonts/NotoSansKhmer-subset.woff2").stat().st_size > 20_000
+    assert "SIL OPEN FONT LICENSE" in (site / "static/fonts/OFL.txt").read_text()
+    assert broken_links(site, all_pages) == []
+    for rel, page in all_pages.items():
+        assert unsafe_things(page, OUR_SCRIPTS) == [], rel
+        html_tag = next(attrs for tag, attrs in page.tags if tag == "html")
+        assert html_tag["lang"] == "en"
+        csp = [a["content"] for t, a in page.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
+        assert csp and "default-src 'self'" in csp[0] and "http" not in csp[0]
+    # The CSS asks for nothing outside the site either.
+    css = (site / "static/style.css").read_text()
+    assert re.findall(r"url\(\"?([^\")]+)", css) == ["fonts/NotoSansKhmer-subset.woff2"]
+    assert "1.8" in css and '"Noto Sans Khmer"' in css and "@media print" in css and "prefers-color-scheme: dark" in css
+
+
+def test_post_page_side_by_side_with_lang_on_every_block(cli: Invoke, bundled: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build(cli, bundled, site)
+    page = parse_page(site / f"posts/{CANDLE}.html")
+    cells = [(a["class"], a.get("lang")) for t, a in page.tags if "cell" in a.get("class", "").split()]
+    archive = Archive.open(bundled)
+    post = archive.get(CANDLE)
+    from opedarchive.align import align, paragraphs
+
+    groups = align(paragraphs(post.versions["en"].body), paragraphs(post.versions["km"].body))
+    # A header per language, then one row of two cells per aligned group, alternating en/km.
+    assert len(cells) == 2 + 2 * len(groups)
+    assert [lang for _, lang in cells] == ["en", "km"] * (1 + len(groups))
+    assert "Nhim Sarom" in page.text and "Candlelight Party’s Facebook page" in page.text  # the caption
+    assert "២៤ មិថុនា ២០២២" in page.text  # the Khmer version's date, as Khmer writes it
+    assert {"v-en", "v-km"} <= page.ids
+    links = [a["href"] for t, a in page.tags if t == "a" and "author" in a.get("class", "")]
+    assert links == ["../authors/sophoan-seng.html", links[1]] and links[1].startswith("../authors/p")
+    # A one-language post is a single column.
+    single = parse_page(site / "posts/2022-06-12-election-disenfranchisement-machine-of-cambodia.html")
+    assert not any("cell" in a.get("class", "").split() for t, a in single.tags)
+
+
+def test_home_lists_years_newest_first_with_summaries_and_badges(cli: Invoke, bundled: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build(cli, bundled, site)
+    home = parse_page(site / "index.html")
+    titles = [a["href"] for t, a in home.tags
+              if t == "a" and a.get("href", "").startswith("posts/") and "#" not in a["href"]]
+    assert titles == [f"posts/{i}.html" for i in sorted(
+        p.name.split(".")[0] for p in (bundled / "posts/2022").glob("*.en.md"))][::-1]
+    badges = [(a["href"], a["lang"]) for t, a in home.tags if t == "a" and a.get("class") == "badge"]
+    assert (f"posts/{CANDLE}.html#v-km", "km") in badges and (f"posts/{CANDLE}.html#v-en", "en") in badges
+    assert len(badges) == 6  # 2 + 2 + 1 + 1 languages
+    assert sum(1 for t, a in home.tags if a.get("class") == "summary") == 4
+    assert next(a.get("id") for t, a in home.tags if t == "h2") == "y2022"
+
+
+def test_feed_parses_with_the_right_entries_and_languages(cli: Invoke, bundled: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build(cli, bundled, site)
+    feed = feedparser.parse((site / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.feed.title.startswith("Committee for Election Right")
+    assert [e.link for e in feed.entries] == [f"posts/{i}.html" for i in (
+        "2022-06-28-recipes-towards-democratic-unification", CANDLE, NEUTRAL,
+        "2022-06-12-election-disenfranchisement-machine-of-cambodia")]
+    assert [e.title_detail.language for e in feed.entries] == ["en"] * 4
+    candle = feed.entries[1]
+    assert candle.published.startswith("2022-06-24") and candle.author == "Sophoan Seng"
+    assert [(link.rel, link.hreflang, link.href) for link in candle.links] == [
+        ("alternate", "en", f"posts/{CANDLE}.html"), ("related", "km", f"posts/{CANDLE}.html#v-km")]
+    assert "Kampong Thom Provincial Court" in candle.content[0].value
+    sitemap = ET.parse(site / "sitemap.xml").getroot()
+    locs = [e.text for e in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert "index.html" in locs and f"posts/{CANDLE}.html" in locs and all((site / str(loc)).is_file() for loc in locs)
+
+
+def test_feed_and_sitemap_use_base_url_when_set(cli: Invoke, bundled: Path, tmp_path: Path) -> None:
+    config = bundled / "opedarchive.toml"
+    config.write_text(config.read_text().replace('base_url = ""', 'base_url = "https://example.org/ops"'))
+    site = tmp_path / "site"
+    build(cli, bundled, site)
+    feed = feedparser.parse((site / "feed.xml").read_bytes())
+    assert feed.entries[1].link == f"https://example.org/ops/posts/{CANDLE}.html"
+    assert "<loc>https://example.org/ops/index.html</loc>" in (site / "sitemap.xml").read_text()
+    # Pages still link relatively.
+    assert "https://example.org" not in (site / "index.html").read_text()
+
+
+def test_reexport_rewrites_only_what_changed_and_removes_deleted_posts(
+        cli: Invoke, bundled: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build(cli, bundled, site)
+    first = snapshot(site)
+    assert "0 file(s) written" in build(cli, bundled, site)
+    assert snapshot(site) == first  # same inodes: nothing was even replaced
+
+    km = bundled / f"posts/2022/{CANDLE}.km.md"
+    km.write_text(km.read_text().replace("ការចាប់ខ្លួននេះ", "ការចាប់ខ្លួនលើកនេះ"))
+    assert "2 file(s) written" in build(cli, bundled, site)
+    after = snapshot(site)
+    changed = {rel for rel in first if after[rel] != first[rel]}
+    assert changed == {f"posts/{CANDLE}.html", "search/2022.js", ".opedarchive-export.json"}
+    assert "ការចាប់ខ្លួនលើកនេះ" in (site / f"posts/{CANDLE}.html").read_text()
+
+    (site / "notes.txt").write_text("mine")  # a file the export did not write is left alone
+    assert cli("--archive", str(bundled), "rm", "--yes", "2022-06-12").exit_code == 0
+    stderr = build(cli, bundled, site)
+    assert "1 removed" in stderr
+    assert not (site / "posts/2022-06-12-election-disenfranchisement-machine-of-cambodia.html").exists()
+    assert "2022-06-12" not in (site / "index.html").read_text()
+    assert (site / "notes.txt").read_text() == "mine"
+    manifest = json.loads((site / ".opedarchive-export.json").read_text())
+    assert all((site / rel).is_file() for rel in manifest["files"])
+
+    before = snapshot(site)
+    stderr = build(cli, bundled, site, "--clean")
+    assert "0 unchanged" in stderr
+    after = snapshot(site)
+    assert {rel: data for rel, (_, data) in after.items()} == {rel: data for rel, (_, data) in before.items()}
+    files = json.loads((site / ".opedarchive-export.json").read_text())["files"]
+    assert f"{len(files)} file(s) written, 0 unchanged" in stderr
+
+
+def test_refuses_a_folder_it_did_not_make(cli: Invoke, bundled: Path, tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "thesis.txt").write_text("keep")
+    result = cli("--archive", str(bundled), "export", "--html", "-o", str(tmp_path / "docs"))
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: {tmp_path / 'docs'}: is not empty and holds no earlier export; "
+                             "choose a new or empty folder\n")
+    assert os.listdir(tmp_path / "docs") == ["thesis.txt"]
+    assert cli("--archive", str(bundled), "export").exit_code == 2
+
+
+def test_parallel_build_matches_a_serial_one(bundled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    archive = Archive.open(bundled)
+    monkeypatch.setattr(html_export, "PIECE_POSTS", 1)  # a piece per post: 4 pieces, 4 search shards
+    html_export.export(archive, None, tmp_path / "serial", workers=1)
+    monkeypatch.setattr(html_export, "PARALLEL_MIN_PAGES", 1)
+    result = html_export.export(archive, None, tmp_path / "parallel", workers=2)  # reads and renders in 2 processes
+    assert result.written > 10 and result.posts == 4
+    assert sorted(p.name for p in (tmp_path / "parallel/search").iterdir()) == [
+        "2022-2.js", "2022-3.js", "2022-4.js", "2022.js"]
+    assert files(tmp_path / "serial") == files(tmp_path / "parallel")
+
+
+INJECTIONS = {
+    "title": '<script>alert(1)</script>"><svg onload=alert(2)>',
+    "authors": ['"><script>alert(3)</script>', "' onmouseover='alert(4)", "<img src=x onerror=alert(5)>"],
+    "tags": ["<img src=x onerror=alert(6)>", "javascript:alert(7)", "{{ 7*7 }}"],
+    "outlet": "</title><script>alert(8)</script>",
+    "kind": "<iframe src=javascript:alert(9)>",
+    "affiliation": "<style>body{display:none}</style>",
+    "source_url": " JaVaScRiPt:alert(10)",
+    "summary": "</p><script>alert(11)</script>",
+    "translator": '"><a href="javascript:alert(12)">x</a>',
+    "images": [
+        {"caption": "<img src=x onerror=alert(13)>", "credit": "<b onclick=alert(14)>x</b>",
+         "src": "data:image/svg+xml,<svg onload=alert(15)>"},
+        {"caption": "c", "credit": "", "src": "java\tscript:alert(16)"},
+        {"caption": "d", "credit": "", "src": "//evil.example/x.png"},
+    ],
+}
+BODY = """<script>alert(17)</script>
+
+<img src=x onerror=alert(18)> and <a href="javascript:alert(19)">raw link</a>
+
+[click](javascript:alert(20)) [d](data:text/html;base64,PHNjcmlwdD4=) [v](vbscript:msgbox) [ok](https://example.org/)
+
+![i](javascript:alert(21)) ![j](data:image/png;base64,AAAA) <javascript:alert(22)> <style>*{}</style>
+
+<iframe src="https://evil.example/"></iframe><svg><script>alert(23)</script></svg>
+"""
+
+
+def test_injections_produce_nothing_executable(cli: Invoke, archive: Path, tmp_path: Path) -> None:
+    import yaml
+
+    config = archive / "opedarchive.toml"
+    config.write_text(config.read_text().replace('title = "', 'title = "<script>alert(0)</script>', 1)
+                      .replace('description = ""', 'description = "\\"><script>alert(24)</script>"'))
+    folder = archive / "posts" / "2023"
+    folder.mkdir(parents=True)
+    for lang in ("en", "km"):
+        meta = {**INJECTIONS, "date": "2023-01-02", "lang": lang}
+        (folder / f"2023-01-02-x.{lang}.md").write_text(
+            "---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n\n" + BODY, encoding="utf-8")
+    site = tmp_path / "site"
+    build(cli, archive, site)
+    all_pages = pages(site)
+    assert "posts/2023-01-02-x.html" in all_pages
+    for rel, page in all_pages.items():
+        assert unsafe_things(page, {"static/search.js", "search/2023.js"}) == [], rel
+    post = all_pages["posts/2023-01-02-x.html"]
+    # The text is all there, shown as text.
+    for value in ('<script>alert(1)</script>"><svg onload=alert(2)>', "<script>alert(17)</script>",
+                  "<img src=x onerror=alert(13)>", "{{ 7*7 }}", "</title><script>alert(8)</script>"):
+        assert value in post.text
+    assert "49" not in post.text
+    links = [a.get("href", "") for t, a in post.tags if t == "a"]
+    assert "https://example.org/" in links
+    assert not any(t == "img" for t, _ in post.tags)
+    # The feed is well-formed XML, and the HTML it carries is as safe as the pages.
+    feed = feedparser.parse((site / "feed.xml").read_bytes())
+    assert not feed.bozo
+    content = feed.entries[0].content[0].value
+    assert "<script" not in content and "onerror" not in content.replace("onerror=alert(18)&gt;", "")
+    ET.parse(site / "sitemap.xml")
+    # The search index is data: one JSON value inside a fixed call.
+    records = shard_records(site / "search/2023.js")
+    assert records[0][1] == INJECTIONS["title"]
+
+
+def test_search_index_holds_the_folded_text(cli: Invoke, bundled: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build(cli, bundled, site)
+    records = shard_records(site / "search/2022.js")
+    by_url = {r[0]: r for r in records}
+    texts = dict(by_url[f"posts/{CANDLE}.html"][5])
+    assert set(texts) == {"en", "km"}
+    assert "ប្លន់" in texts["km"] and texts["km"] == " ".join(texts["km"].split())
+    assert texts["en"].startswith("letter: candlelight arrest")  # case-folded
+    search_page = parse_page(site / "search.html")
+    assert [a["src"] for a, _ in search_page.scripts] == ["search/2022.js", "static/search.js"]
+
+
+NODE = shutil.which("node")
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed (the Chromium test also runs this code)")
+def test_javascript_fold_is_the_python_fold(tmp_path: Path) -> None:
+    """search.js folds queries exactly as the index was folded at export time."""
+    import random
+
+    samples = [line for p in (REPO / "archive/posts").rglob("*.md") for line in p.read_text().splitlines() if line]
+    samples += ["ស្រ្តី", "ស្ត្រី", "ក\u17c1\u17b6", "កោ", "ប្ដូរ", "ប្តូរ", "ឆ្នោ\u200bត", "២០២២ ១៣", "STRASSE Straße",
+                "ΣΊΣΥΦΟΣ", "İstanbul", "\ufeffe\u0301", "ក\u17c1\u17b8", "ក\u17be\u17b6", "ក\u17d2\u179a\u17d2\u178f"]
+    rng = random.Random(5)
+    alphabet = [chr(c) for c in range(0x1780, 0x1800)] + ["\u200c", "\u200d", " ", "a", "\u17d2"] * 6
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14))) for _ in range(3000)]
+    (tmp_path / "in.json").write_text(json.dumps(samples))
+    script = tmp_path / "run.js"
+    script.write_text(
+        "const fs = require('fs'); global.window = {};\n"
+        f"eval(fs.readFileSync({json.dumps(str(REPO / 'src/opedarchive/export/static/search.js'))}, 'utf8'));\n"
+        "const input = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));\n"
+        "process.stdout.write(JSON.stringify(input.map(window.opedarchiveFold)));\n")
+    out = subprocess.run([str(NODE), str(script), str(tmp_path / "in.json")], capture_output=True, text=True,
+                         check=True, timeout=60)
+    folded = json.loads(out.stdout)
+    mismatches = [(s, js, fold(s)) for s, js in zip(samples, folded, strict=True) if js != fold(s)]
+    assert mismatches == []
+
+
+def test_images_beside_a_post_are_copied_and_nothing_else(cli: Invoke, archive: Path, tmp_path: Path) -> None:
+    folder = archive / "posts" / "2023"
+    folder.mkdir(parents=True)
+    (folder / "crowd.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really")
+    (tmp_path / "secret.txt").write_text("secret")
+    (folder / "2023-03-04-pictures.en.md").write_text(
+        "---\ntitle: Pictures\ndate: 2023-03-04\nlang: en\nimages:\n"
+        "- {caption: The crowd, credit: Me, src: crowd.png}\n"
+        "- {caption: Escape, src: ../../../secret.txt}\n"
+        "- {caption: Absolute, src: /etc/passwd}\n"
+        "- {caption: Missing, src: gone.png}\n"
+        "- {caption: Remote, src: 'https://example.org/x.png'}\n---\n\nText.\n")
+    site = tmp_path / "site"
+    build(cli, archive, site)
+    page = parse_page(site / "posts/2023-03-04-pictures.html")
+    assert [a["src"] for t, a in page.tags if t == "img"] == ["2023-03-04-pictures/crowd.png"]
+    assert (site / "posts/2023-03-04-pictures/crowd.png").read_bytes().startswith(b"\x89PNG")
+    assert not list(site.rglob("secret.txt")) and not list(site.rglob("passwd"))
+    assert "https://example.org/x.png" in [a.get("href") for t, a in page.tags if t == "a"]
+    assert all(caption in page.text for caption in ("The crowd", "Escape", "Absolute", "Missing", "Remote"))
+    assert broken_links(site, pages(site)) == []
+    # The copy survives a re-export that does not read the post again, and goes with the post.
+    assert "0 file(s) written" in build(cli, archive, site)
+    assert (site / "posts/2023-03-04-pictures/crowd.png").is_file()
+    (folder / "2023-03-04-pictures.en.md").unlink()
+    build(cli, archive, site)
+    assert not (site / "posts/2023-03-04-pictures").exists()
+
+
+def test_an_unreadable_file_is_reported_at_every_export(cli: Invoke, bundled: Path, tmp_path: Path) -> None:
+    km = bundled / f"posts/2022/{CANDLE}.km.md"
+    good = km.read_text()
+    km.write_text("---\ntitle: [broken\n---\n")
+    site = tmp_path / "site"
+    for _ in range(2):
+        result = cli("--archive", str(bundled), "export", "--html", "-o", str(site))
+        assert result.exit_code == 0
+        warning = result.stderr.splitlines()[0]
+        assert warning.startswith(f"Warning: {km}:3: invalid YAML in front matter") and warning.endswith("(skipped)")
+    page = parse_page(site / f"posts/{CANDLE}.html")
+    assert not any(a.get("lang") == "km" for t, a in page.tags if "cell" in a.get("class", ""))
+    assert "Kampong Thom" in page.text  # the English version is still there
+    km.write_text(good.replace("title: 'Letter: Candlelight", "title: 'Fixed: Candlelight"))
+    result = cli("--archive", str(bundled), "export", "--html", "-o", str(site))
+    assert "Warning" not in result.stderr
+    assert "Fixed: Candlelight" in (site / f"posts/{CANDLE}.html").read_text()
+
+
+def test_an_interrupted_first_export_can_be_run_again(cli: Invoke, bundled: Path, tmp_path: Path) -> None:
+    from opedarchive.export.base import OutputDir
+
+    site = tmp_path / "site"
+    OutputDir(site, "html")  # claims the folder, then "dies" before writing anything else
+    (site / "index.html").write_text("half a page")
+    build(cli, bundled, site)
+    assert "Candlelight" in (site / "index.html").read_text()
+    assert cli("--archive", str(bundled), "export", "--markdown", str(site)).exit_code == 2  # not a Hugo folder
