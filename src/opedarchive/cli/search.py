@@ -1,0 +1,146 @@
+"""`search` and `reindex`: full-text search over every language, through the derived index."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from opedarchive.cli.common import open_archive, out, print_json, say
+from opedarchive.errors import PostFileError, UsageError
+
+if TYPE_CHECKING:
+    from opedarchive.archive import Archive
+    from opedarchive.index import Hit, Index
+    from opedarchive.query import Query
+    from opedarchive.views.results import ResultEntry
+
+QUERY_HELP = (
+    'Words (all must occur), "a phrase", word* (a prefix), -word (must not occur), a OR b, and '
+    "filters author: tag: lang: outlet: kind: year:. Khmer is found inside words; case, zero-width "
+    "spaces, Khmer spelling variants and Khmer digits do not matter."
+)
+NO_FTS_NOTE = ("Note: this Python's SQLite has no FTS5 trigram tokenizer; searching by scanning "
+               "every post (slower on big archives).")
+
+
+def _day(value: str | None, option: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise UsageError(f"{option}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _open_index(archive: Archive) -> Index:
+    from opedarchive.index import Index
+
+    index = Index(archive, notice=say)
+    if not index.use_fts:
+        say(NO_FTS_NOTE)
+    return index
+
+
+def search(
+    words: Annotated[list[str] | None, typer.Argument(metavar="QUERY", help=QUERY_HELP, show_default=False)] = None,
+    author: Annotated[str | None, typer.Option(help="Posts by an author (any part of the name).")] = None,
+    tag: Annotated[str | None, typer.Option(help="Posts with this tag.")] = None,
+    lang: Annotated[str | None, typer.Option(help="Only hits in this language.")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Posts published in this outlet (any part of its name).")] = None,
+    kind: Annotated[str | None, typer.Option(help="op-ed, letter, statement, …")] = None,
+    since: Annotated[str | None, typer.Option(metavar="YYYY-MM-DD", help="Versions dated on or after this day.")] = None,
+    until: Annotated[str | None, typer.Option(metavar="YYYY-MM-DD", help="Versions dated on or before this day.")] = None,
+    year: Annotated[int | None, typer.Option(help="Versions dated in this year.")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many hits.")] = 20,
+    parallel: Annotated[bool, typer.Option("--parallel", help="Under a hit, show the paragraph at the same position in the post's other language.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array of hits: id, lang, title, date, score, snippet, path, highlights.")] = False,
+) -> None:
+    """Search every post in every language; best hits first. Exit 1 when nothing matches.
+
+    Quote a query that excludes words, or put it after --:
+    search 'election -court', search -- election -court.
+    """
+    from opedarchive.query import parse
+
+    text = " ".join(words or [])
+    options = {"author": author, "tag": tag, "lang": lang, "outlet": outlet, "kind": kind,
+               "year": None if year is None else str(year)}
+    query = parse(text, allow_empty=any(v is not None for v in options.values()))
+    query.filters.extend((key, value) for key, value in options.items() if value is not None)
+    since_day, until_day = _day(since, "--since"), _day(until, "--until")
+    archive = open_archive()
+    with _open_index(archive) as index:
+        hits = index.search_fresh(query, limit=limit, since=since_day, until=until_day)
+    if not hits:
+        say(f"No posts match {text!r}.")
+        raise typer.Exit(1)
+    entries = [_entry(archive, hit, query, parallel) for hit in hits]
+    if as_json:
+        print_json([_json(hit, entry, parallel) for hit, entry in zip(hits, entries, strict=True)])
+        return
+    from opedarchive.views.results import SearchResults
+
+    out().print(SearchResults(entries))
+
+
+def _entry(archive: Archive, hit: Hit, query: Query, parallel: bool) -> ResultEntry:
+    from opedarchive.snippet import Snippet, body_snippet, highlight, parallel_paragraph
+    from opedarchive.views.results import ResultEntry
+
+    terms = query.terms
+    entry = ResultEntry(hit.date, hit.post_id, hit.lang, Snippet(hit.title), Snippet(""))
+    try:
+        version = archive.read_version(archive.root / hit.path, hit.lang)
+    except PostFileError:
+        return entry  # changed or gone since the index was brought up to date: show what we know
+    entry.title = Snippet(version.title, highlight(version.title, terms))
+    entry.snippet = body_snippet(version.body, terms)
+    if parallel:
+        try:
+            post = archive.get(hit.post_id)
+        except PostFileError:
+            return entry
+        other = next((v for v in post.versions.values() if v.lang != hit.lang), None)
+        if other is not None:
+            entry.parallel_lang = other.lang
+            entry.parallel = parallel_paragraph(other.body, max(entry.snippet.paragraph, 0))
+    return entry
+
+
+def _json(hit: Hit, entry: ResultEntry, parallel: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": hit.post_id,
+        "lang": hit.lang,
+        "title": entry.title.text,
+        "date": hit.date,
+        "score": hit.score,
+        "snippet": entry.snippet.text,
+        "highlights": [list(span) for span in entry.snippet.spans],
+        "path": hit.path,
+    }
+    if parallel:
+        data["parallel"] = (
+            {"lang": entry.parallel_lang, "paragraph": entry.parallel.text} if entry.parallel is not None else None
+        )
+    return data
+
+
+def reindex() -> None:
+    """Rebuild the search index from the post files (it is derived data; safe at any time)."""
+    archive = open_archive()
+    started = time.perf_counter()
+    with _open_index(archive) as index:
+        stats = index.rebuild()
+        problems = index.problems()
+    for path, reason in problems:
+        say(f"Warning: not searchable: {path}: {reason}")
+    say(f"Indexed {stats.files} post files in {time.perf_counter() - started:.1f} s"
+        + (f" ({len(problems)} unreadable)." if problems else "."))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(search)
+    app.command()(reindex)

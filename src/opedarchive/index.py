@@ -1,0 +1,765 @@
+"""The search index: SQLite at `<archive>/.opedarchive/index.sqlite`, derived from the post files.
+
+- `docs` holds one row per post file (metadata, the file's size, times and content hash);
+  `texts` the search form of its title and body; `fts` an FTS5 trigram index over `texts`
+  (external content, so the text is stored once). `dirs` keeps, per year folder, a snapshot
+  of every file's (size, mtime, ctime): the freshness check compares snapshots and re-reads
+  only files whose snapshot changed, and re-parses only those whose content hash changed.
+- The schema changes only through MIGRATIONS, an append-only list; `PRAGMA user_version`
+  counts the ones applied.
+- Where SQLite has no FTS5 or no trigram tokenizer (or OPEDARCHIVE_NO_FTS5=1), the same
+  tables are kept without `fts` and a search scans `texts`.
+- A missing, damaged or foreign index file is rebuilt from the posts, with one notice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import re
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from opedarchive.archive import POSTS_DIR, Archive, split_file_name
+from opedarchive.errors import OpedError, PostFileError
+from opedarchive.model import Version, decode_post_bytes, parse_post
+from opedarchive.query import Query, Term
+from opedarchive.text.searchform import search_form
+
+INDEX_NAME = "index.sqlite"
+NO_FTS_ENV = "OPEDARCHIVE_NO_FTS5"
+TITLE_WEIGHT = 10.0
+# A file changed this recently may change again within the same timestamp tick without its
+# size or times moving; such a file is checked again by the next command (as git does).
+RACY_NS = 2_000_000_000
+# Above this many files to read, reading and parsing them is spread over processes.
+PARALLEL_MIN = 2000
+BATCH = 500
+READ_WINDOW = 200
+# Snapshots this big (about 10,000 files) are compared by two processes.
+FORK_MIN_BYTES = 1_000_000
+
+RACY = (-1, -1, -1)
+Notice = Callable[[str], None]
+Snapshot = dict[str, tuple[int, int, int]]
+
+
+# ---------------------------------------------------------------------------- schema
+
+
+def _m001_tables(db: sqlite3.Connection, fts: bool) -> None:
+    for statement in (
+        "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        "CREATE TABLE dirs(name TEXT PRIMARY KEY, snapshot BLOB NOT NULL)",
+        """CREATE TABLE docs(
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL UNIQUE,      -- relative to the archive, with '/'
+            post_id TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            title TEXT NOT NULL,            -- as written
+            date TEXT NOT NULL,             -- ISO date or date-time, as written
+            day TEXT NOT NULL,              -- YYYY-MM-DD
+            authors TEXT NOT NULL,          -- search forms, each between newlines
+            tags TEXT NOT NULL,
+            outlet TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            error TEXT                      -- why the file could not be read, if it could not
+        )""",
+        "CREATE INDEX docs_post ON docs(post_id)",
+        "CREATE INDEX docs_day ON docs(day)",
+        "CREATE TABLE texts(id INTEGER PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL)",
+    ):
+        db.execute(statement)
+
+
+def _m002_fts(db: sqlite3.Connection, fts: bool) -> None:
+    if fts:
+        # Words of spaced scripts (Latin, digits): whole words and prefixes, fast for common words.
+        db.execute("CREATE VIRTUAL TABLE words USING fts5(title, body, content='', "
+                   "tokenize='unicode61 remove_diacritics 0')")
+        # Khmer runs: trigrams find a Khmer word inside a longer run of text.
+        db.execute("CREATE VIRTUAL TABLE khmer USING fts5(title, body, content='', tokenize='trigram')")
+
+
+# Append only: a released migration is never edited, reordered or removed.
+MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection, bool], None]]] = [
+    ("001-docs-texts-dirs", _m001_tables),
+    ("002-fts5-words-and-khmer", _m002_fts),
+]
+
+
+def fts_available() -> bool:
+    """True when this Python's SQLite has FTS5 with the trigram tokenizer (and it is not turned off)."""
+    if os.environ.get(NO_FTS_ENV, "") not in ("", "0"):
+        return False
+    try:
+        with contextlib.closing(sqlite3.connect(":memory:")) as db:
+            db.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='trigram')")
+    except sqlite3.Error:
+        return False
+    return True
+
+
+class IndexDamaged(Exception):
+    """The index file cannot be used as it is; it is rebuilt from the posts."""
+
+
+# ---------------------------------------------------------------------------- rows
+
+
+@dataclass
+class DocRow:
+    """What the index keeps of one post file."""
+
+    path: str
+    post_id: str
+    lang: str
+    title: str
+    date: str
+    day: str
+    authors: str
+    tags: str
+    outlet: str
+    kind: str
+    hash: str
+    error: str | None
+    title_form: str
+    body_form: str
+    projections: tuple[tuple[str, str], tuple[str, str]] = (("", ""), ("", ""))
+
+    def project(self) -> DocRow:
+        """Compute what the two FTS tables index (done in worker processes on big builds)."""
+        self.projections = _projections(self.title_form, self.body_form)
+        return self
+
+
+def _joined(values: Iterable[str]) -> str:
+    forms = [search_form(v) for v in values]
+    return "\n" + "\n".join(f for f in forms if f) + "\n"
+
+
+def _doc_row(rel: str, post_id: str, lang: str, data: bytes, path: Path) -> DocRow:
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    try:
+        version = parse_post(decode_post_bytes(data, path), path, expected_lang=lang)
+    except PostFileError as exc:
+        return DocRow(rel, post_id, lang, "", "", "", "\n", "\n", "", "", digest, exc.reason, "", "")
+    return _version_row(rel, post_id, version, digest)
+
+
+def _version_row(rel: str, post_id: str, version: Version, digest: str) -> DocRow:
+    date = version.date
+    return DocRow(
+        path=rel, post_id=post_id, lang=version.lang, title=version.title, date=date.isoformat(),
+        day=version.day.isoformat(), authors=_joined(version.authors), tags=_joined(version.tags),
+        outlet=search_form(version.get("outlet")), kind=search_form(version.get("kind")),
+        hash=digest, error=None, title_form=search_form(version.title), body_form=search_form(version.body),
+    )
+
+
+def _read_row(item: tuple[str, str, str, str]) -> DocRow | None:
+    """The row of one file (run in worker processes on big builds); None if it vanished."""
+    root, rel, post_id, lang = item
+    path = Path(root) / rel
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return DocRow(rel, post_id, lang, "", "", "", "\n", "\n", "", "", "", f"cannot read: {exc.strerror}", "", "")
+    return _doc_row(rel, post_id, lang, data, path).project()
+
+
+# ---------------------------------------------------------------------------- freshness
+
+
+def _scan_dir(folder: str, racy_after: int) -> Snapshot:
+    """(size, mtime, ctime) of every `.md` file in a year folder; times of files changed
+    after `racy_after` are -1: such a file is read again by every check until it settles."""
+    snap: Snapshot = {}
+    try:
+        entries = os.scandir(folder)
+    except FileNotFoundError:
+        return snap
+    with entries:
+        for entry in entries:
+            name = entry.name
+            if not name.endswith(".md") or name.startswith("."):
+                continue
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except FileNotFoundError:
+                continue
+            if st.st_mtime_ns > racy_after or st.st_ctime_ns > racy_after:
+                snap[name] = RACY
+            else:
+                snap[name] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    return snap
+
+
+def _year_dirs(posts: Path) -> list[str]:
+    try:
+        with os.scandir(posts) as entries:
+            return sorted(e.name for e in entries if not e.name.startswith(".") and e.is_dir(follow_symlinks=False))
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise OpedError(f"{posts}: cannot read: {exc.strerror}") from None
+
+
+ScanPart = tuple[dict[str, bytes], list[str], int, int]
+
+
+def _compare_dirs(posts: str, names: list[str], stored: dict[str, bytes], racy_after: int) -> ScanPart:
+    """(new snapshots of the folders that changed, files gone, files to read, files seen)."""
+    changed: dict[str, bytes] = {}
+    gone: list[str] = []
+    to_read = files = 0
+    for name in names:
+        new = _scan_dir(os.path.join(posts, name), racy_after)
+        files += len(new)
+        old: Snapshot = marshal.loads(stored[name]) if name in stored else {}
+        if old == new and name in stored and RACY not in new.values():
+            continue
+        changed[name] = marshal.dumps(new)
+        to_read += sum(1 for _ in _changed_names(old, new))
+        gone.extend(f"{POSTS_DIR}/{name}/{f}" for f in old if f not in new)
+    return changed, gone, to_read, files
+
+
+def _forked(work: Callable[[], ScanPart]) -> ScanPart | None:
+    """Run `work` in a forked child and return its result; None if that failed (the caller
+    then does the work itself). The child touches no SQLite and leaves with os._exit."""
+    try:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:  # pragma: no cover - runs in the child, whose coverage is not collected
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb") as fh:
+                fh.write(marshal.dumps(work()))
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as fh:
+        data = fh.read()
+    os.waitpid(pid, 0)
+    try:
+        changed, gone, to_read, files = marshal.loads(data)
+    except (EOFError, ValueError, TypeError):
+        return None
+    return changed, gone, to_read, files
+
+
+def _changed_names(old: Snapshot, new: Snapshot) -> Iterator[str]:
+    """Files of a folder to read again: new, changed, or changed too recently to trust."""
+    for name, stat in new.items():
+        if stat == RACY or old.get(name) != stat:
+            yield name
+
+
+@dataclass
+class ScanResult:
+    """What a freshness check found: the changed folders' new snapshots, files gone."""
+
+    stored: dict[str, bytes]
+    changed: dict[str, bytes] = field(default_factory=dict)
+    gone: list[str] = field(default_factory=list)
+    to_read: int = 0
+    files: int = 0
+
+
+@dataclass
+class SyncStats:
+    """What one freshness check did."""
+
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unreadable: int = 0
+    files: int = 0
+
+    @property
+    def touched(self) -> int:
+        return self.added + self.changed + self.removed
+
+
+# ---------------------------------------------------------------------------- results
+
+
+@dataclass
+class Hit:
+    """One matching post version."""
+
+    doc_id: int
+    path: str
+    post_id: str
+    lang: str
+    title: str
+    date: str
+    score: float
+
+
+_DOC_COLUMNS = "d.id, d.path, d.post_id, d.lang, d.title, d.date"
+
+
+class Index:
+    """The search index of one archive."""
+
+    def __init__(self, archive: Archive, notice: Notice | None = None, *, use_fts: bool | None = None) -> None:
+        self.archive = archive
+        self.path = archive.data_dir / INDEX_NAME
+        self.notice: Notice = notice or (lambda message: None)
+        self.use_fts = fts_available() if use_fts is None else use_fts
+        self._db: sqlite3.Connection | None = None
+        self._rebuilding = False
+
+    # -- opening
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._db = self._open()
+        return self._db
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("PRAGMA busy_timeout = 30000")
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.execute("PRAGMA cache_size = -8000")
+            self._migrate(db)
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _open(self) -> sqlite3.Connection:
+        fresh = not self.path.exists()
+        try:
+            self.archive.data_dir.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise OpedError(f"{self.archive.data_dir}: cannot create the search index folder: {exc.strerror}") from None
+        if fresh and not self._rebuilding:
+            self.notice("Building the search index (first use)…")
+        try:
+            return self._connect()
+        except (sqlite3.DatabaseError, IndexDamaged) as exc:
+            self.notice(f"The search index was unusable ({_reason(exc)}); rebuilding it.")
+            self._delete_files()
+            return self._connect()
+
+    def _delete_files(self) -> None:
+        self.close()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                Path(f"{self.path}{suffix}").unlink()
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise OpedError(f"{self.path}{suffix}: cannot remove the old search index: {exc.strerror}") from None
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise IndexDamaged("made by a newer opedarchive")
+        mode = "fts5" if self.use_fts else "scan"
+        if version > 0:
+            stored = db.execute("SELECT value FROM meta WHERE key = 'mode'").fetchone()
+            if stored is None:
+                raise IndexDamaged("no mode recorded")
+            if stored[0] != mode:
+                raise IndexDamaged(f"built for {stored[0]} search, this one uses {mode}")
+        if version == len(MIGRATIONS):
+            return
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]  # another process may have won
+            for name, migration in MIGRATIONS[version:]:
+                migration(db, self.use_fts)
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('migration', ?)", (name,))
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('mode', ?)", (mode,))
+            db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def guarded(self, operation: Callable[[], Any]) -> Any:
+        """Run `operation`; if the index turns out damaged midway, rebuild it and run it again."""
+        try:
+            return operation()
+        except (sqlite3.DatabaseError, IndexDamaged) as exc:
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                raise OpedError(f"{self.path}: the search index is busy (locked by another process)") from None
+            self.notice(f"The search index was damaged ({_reason(exc)}); rebuilding it.")
+            self._delete_files()
+            return operation()
+
+    # -- freshness
+
+    def sync(self) -> SyncStats:
+        """Bring the index up to date with the post files: new, changed and deleted ones."""
+        return self.guarded(self._sync)  # type: ignore[no-any-return]
+
+    def rebuild(self) -> SyncStats:
+        """Throw the index away and build it again from the files."""
+        self._delete_files()
+        self._rebuilding = True
+        try:
+            return self.sync()
+        finally:
+            self._rebuilding = False
+
+    def _sync(self) -> SyncStats:
+        return self._apply(self._scan(self._stored()))
+
+    def _stored(self) -> dict[str, bytes]:
+        # Snapshots stay marshalled but for the folder at hand: memory stays small at 150k files.
+        return dict(self.db.execute("SELECT name, snapshot FROM dirs").fetchall())
+
+    def _scan(self, stored: dict[str, bytes]) -> ScanResult:
+        """Compare every year folder with its stored snapshot (no SQL: safe beside a query).
+        On a big archive a forked child takes half the folders: stat() is CPU-bound here."""
+        posts = str(self.archive.posts_dir)
+        names = _year_dirs(self.archive.posts_dir)
+        racy_after = time.time_ns() - RACY_NS
+        result = ScanResult(stored)
+        big = sum(len(blob) for blob in stored.values()) >= FORK_MIN_BYTES
+        if big and len(names) >= 2 and hasattr(os, "fork"):
+            theirs = _forked(lambda: _compare_dirs(posts, names[1::2], stored, racy_after))
+            names = names[0::2] if theirs is not None else names
+        else:
+            theirs = None
+        mine = _compare_dirs(posts, names, stored, racy_after)
+        for part in (mine, theirs):
+            if part is not None:
+                changed, gone, to_read, files = part
+                result.changed.update(changed)
+                result.gone.extend(gone)
+                result.to_read += to_read
+                result.files += files
+        for name in stored.keys() - set(_year_dirs(self.archive.posts_dir)):  # a year folder was removed
+            result.changed[name] = marshal.dumps({})
+            result.gone.extend(f"{POSTS_DIR}/{name}/{f}" for f in marshal.loads(stored[name]))
+        return result
+
+    def _apply(self, scan: ScanResult) -> SyncStats:
+        """Read what the scan found changed, and write it to the index in one transaction."""
+        db = self.db
+        stats = SyncStats(files=scan.files)
+        stored, changed, gone = scan.stored, scan.changed, scan.gone
+        if not changed:
+            return stats
+        items = self._items(stored, changed)
+        rows = self._read_parallel(items) if scan.to_read >= PARALLEL_MIN else map(_read_row, items)
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for rel in gone:
+                stats.removed += self._delete_doc(db, rel)
+            next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM docs").fetchone()[0]
+            batch: list[tuple[int, DocRow]] = []
+            for row in rows:
+                if row is None:
+                    continue
+                found = db.execute("SELECT hash FROM docs WHERE path = ?", (row.path,)).fetchone()
+                if found is not None and found[0] == row.hash:
+                    continue  # touched, not changed
+                if row.error:
+                    stats.unreadable += 1
+                if found is None:
+                    stats.added += 1
+                else:
+                    stats.changed += 1
+                    self._delete_doc(db, row.path)
+                batch.append((next_id, row))
+                next_id += 1
+                if len(batch) >= BATCH:
+                    self._insert_docs(db, batch)
+                    batch = []
+            self._insert_docs(db, batch)
+            db.executemany("INSERT OR REPLACE INTO dirs VALUES (?, ?)", changed.items())
+            db.execute("DELETE FROM dirs WHERE snapshot = ?", (marshal.dumps({}),))
+            db.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            raise
+        return stats
+
+    def _items(self, stored: dict[str, bytes], changed: dict[str, bytes]) -> Iterator[tuple[str, str, str, str]]:
+        """(archive root, relative path, id, lang) of every post file to read again."""
+        root = str(self.archive.root)
+        for name, blob in changed.items():
+            old = marshal.loads(stored[name]) if name in stored else {}
+            for file_name in _changed_names(old, marshal.loads(blob)):
+                parts = split_file_name(file_name)
+                if parts:
+                    yield root, f"{POSTS_DIR}/{name}/{file_name}", *parts
+
+    @staticmethod
+    def _read_parallel(items: Iterable[tuple[str, str, str, str]]) -> Iterator[DocRow | None]:
+        """Rows of `items` read and parsed by worker processes while this one writes to SQLite,
+        one window ahead at most, so that memory stays small however slow the writing."""
+        import itertools
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
+        source = iter(items)
+        with context.Pool(processes=max(1, min(2, os.cpu_count() or 2))) as pool:
+            window = list(itertools.islice(source, READ_WINDOW))
+            pending = pool.map_async(_read_row, window, chunksize=32)
+            while window:
+                rows = pending.get()
+                window = list(itertools.islice(source, READ_WINDOW))
+                if window:
+                    pending = pool.map_async(_read_row, window, chunksize=32)
+                yield from rows
+
+    def _insert_docs(self, db: sqlite3.Connection, batch: list[tuple[int, DocRow]]) -> None:
+        db.executemany(
+            "INSERT INTO docs (id, path, post_id, lang, title, date, day, authors, tags, outlet, kind, hash, error) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(i, r.path, r.post_id, r.lang, r.title, r.date, r.day, r.authors, r.tags, r.outlet, r.kind,
+              r.hash, r.error) for i, r in batch],
+        )
+        readable = [(i, r) for i, r in batch if not r.error]
+        db.executemany("INSERT INTO texts VALUES (?, ?, ?)", [(i, r.title_form, r.body_form) for i, r in readable])
+        if self.use_fts:
+            for n, table in enumerate(FTS_TABLES):
+                db.executemany(
+                    f"INSERT INTO {table} (rowid, title, body) VALUES (?, ?, ?)",
+                    [(i, *r.projections[n]) for i, r in readable if any(r.projections[n])],
+                )
+
+    @staticmethod
+    def _fts_write(db: sqlite3.Connection, command: str, doc_id: int, title: str, body: str) -> None:
+        """Run an FTS5 command ("delete") on a text in both FTS tables; the tables store no
+        text, so a removal passes the very values that were added."""
+        for table, (t, b) in zip(FTS_TABLES, _projections(title, body), strict=True):
+            if t or b:
+                db.execute(f"INSERT INTO {table} ({table}, rowid, title, body) VALUES (?, ?, ?, ?)",
+                           (command, doc_id, t, b))
+
+    def _delete_doc(self, db: sqlite3.Connection, rel: str) -> int:
+        found = db.execute("SELECT id FROM docs WHERE path = ?", (rel,)).fetchone()
+        if found is None:
+            return 0
+        doc_id = found[0]
+        text = db.execute("SELECT title, body FROM texts WHERE id = ?", (doc_id,)).fetchone()
+        if text is not None:
+            if self.use_fts:
+                self._fts_write(db, "delete", doc_id, *text)
+            db.execute("DELETE FROM texts WHERE id = ?", (doc_id,))
+        db.execute("DELETE FROM docs WHERE id = ?", (doc_id,))
+        return 1
+
+    # -- searching
+
+    def search(self, query: Query, *, limit: int | None = 20, since: str | None = None,
+               until: str | None = None) -> list[Hit]:
+        """The best `limit` hits for `query`, best first (BM25, title above body), ties newest first."""
+        return self.guarded(lambda: self._search(query, limit, since, until))  # type: ignore[no-any-return]
+
+    def search_fresh(self, query: Query, *, limit: int | None = 20, since: str | None = None,
+                     until: str | None = None) -> list[Hit]:
+        """`sync()` then `search()`, overlapped: the query runs while the files are checked
+        (on the other core); if anything changed, the index is updated and the query run again."""
+        def run() -> list[Hit]:
+            stored = self._stored()
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                pending = pool.submit(self._search, query, limit, since, until)
+                scan = self._scan(stored)
+                hits = pending.result()
+            if scan.changed:
+                self._apply(scan)
+                hits = self._search(query, limit, since, until)
+            return hits
+
+        return self.guarded(run)  # type: ignore[no-any-return]
+
+    def _filters(self, query: Query, since: str | None, until: str | None) -> tuple[list[str], list[Any]]:
+        where = ["d.error IS NULL"]
+        args: list[Any] = []
+        for negated, pairs in ((False, query.filters), (True, query.negated_filters)):
+            for key, value in pairs:
+                clause, arg = _filter_sql(key, value)
+                where.append(f"NOT ({clause})" if negated else clause)
+                args.append(arg)
+        if since:
+            where.append("d.day >= ?")
+            args.append(since)
+        if until:
+            where.append("d.day <= ?")
+            args.append(until)
+        return where, args
+
+    def _search(self, query: Query, limit: int | None, since: str | None, until: str | None) -> list[Hit]:
+        db = self.db
+        where, args = self._filters(query, since, until)
+        if not query.groups:
+            sql = f"SELECT {_DOC_COLUMNS}, 0 FROM docs d WHERE {' AND '.join(where)} ORDER BY d.date DESC, d.id"
+            if limit:
+                sql += f" LIMIT {int(limit)}"
+            return [_hit(r, 0.0) for r in db.execute(sql, args)]
+        plans = [plan for plan in (_group_plan(g) for g in query.groups) if plan] if self.use_fts else []
+        if plans:
+            ctes, joins, ranks, match_args = [], [], [], []
+            for n, (sql, group_args) in enumerate(plans):
+                ctes.append(f"g{n} AS MATERIALIZED ({sql})")
+                joins.append(f"JOIN g{n} ON g{n}.id = d.id")
+                ranks.append(f"g{n}.r")
+                match_args.extend(group_args)
+            sql = (
+                f"WITH {', '.join(ctes)} SELECT {_DOC_COLUMNS}, {' + '.join(ranks)} AS rank "
+                f"FROM docs d {' '.join(joins)} WHERE {' AND '.join(where)} ORDER BY rank, d.date DESC, d.id"
+            )
+            return self._verified(db, db.execute(sql, [*match_args, *args]), query, limit, ranked=True)
+        # No FTS5, or only Khmer terms shorter than a trigram: scan the stored text with
+        # instr(), which is right where LIKE on a trigram table is not (SQLite 3.40).
+        for group in query.groups:
+            where.append("(" + " OR ".join("instr(t.title, ?) OR instr(t.body, ?)" for _ in group) + ")")
+            args.extend(a for t in group for a in (t.form, t.form))
+        sql = (f"SELECT {_DOC_COLUMNS}, 0 FROM docs d JOIN texts t ON t.id = d.id "
+               f"WHERE {' AND '.join(where)} ORDER BY d.date DESC, d.id")
+        return self._verified(db, db.execute(sql, args), query, limit, ranked=False)
+
+    def _verified(self, db: sqlite3.Connection, rows: Iterable[tuple[Any, ...]], query: Query,
+                  limit: int | None, ranked: bool) -> list[Hit]:
+        """Candidates that really match (word edges, short terms, exclusions), in order."""
+        hits: list[Hit] = []
+        for row in rows:
+            text = db.execute("SELECT title, body FROM texts WHERE id = ?", (row[0],)).fetchone()
+            if text is None or not query.matches(*text):
+                continue
+            if ranked:
+                hits.append(_hit(row, float(f"{-float(row[6]):.4g}")))
+                if limit and len(hits) >= limit:
+                    break
+            else:
+                hits.append(_hit(row, _simple_score(query.terms, *text)))
+        if not ranked:
+            hits.sort(key=lambda h: h.date, reverse=True)  # stable: newest first among equal scores
+            hits.sort(key=lambda h: -h.score)
+            hits = hits[:limit] if limit else hits
+        return hits
+
+    def count(self) -> int:
+        """How many post files the index holds."""
+        return int(self.guarded(lambda: self.db.execute("SELECT count(*) FROM docs").fetchone()[0]))
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(path, reason) of every post file the index could not read."""
+        rows = self.guarded(lambda: self.db.execute(
+            "SELECT path, error FROM docs WHERE error IS NOT NULL ORDER BY path").fetchall())
+        return [(str(p), str(e)) for p, e in rows]
+
+
+def _reason(exc: BaseException) -> str:
+    return str(exc) or type(exc).__name__
+
+
+def _hit(row: tuple[Any, ...], score: float) -> Hit:
+    return Hit(doc_id=row[0], path=row[1], post_id=row[2], lang=row[3], title=row[4], date=row[5], score=score)
+
+
+def _simple_score(terms: list[Term], title: str, body: str) -> float:
+    """The fallback's rank: occurrences, the title's counted TITLE_WEIGHT times, per 1,000 characters."""
+    found = sum(TITLE_WEIGHT * len(t.pattern.findall(title)) + len(t.pattern.findall(body)) for t in terms)
+    return float(f"{found * 1000 / (len(title) + len(body) + 1000):.4g}")
+
+
+_KHMER_RUN = re.compile("[\u1780-\u17ff]+")
+_HAS_WORD = re.compile(r"[^\W_]")
+
+
+FTS_TABLES = ("words", "khmer")
+
+
+def _projections(title: str, body: str) -> tuple[tuple[str, str], tuple[str, str]]:
+    """(title, body) as the `words` table indexes them, then as the `khmer` table does."""
+    return (spaced_part(title), spaced_part(body)), (khmer_part(title), khmer_part(body))
+
+
+def spaced_part(form: str) -> str:
+    """What the `words` table indexes of a search form: everything but Khmer."""
+    return " ".join(_KHMER_RUN.sub(" ", form).split())
+
+
+def khmer_part(form: str) -> str:
+    """What the `khmer` trigram table indexes of a search form: its Khmer runs."""
+    return " ".join(_KHMER_RUN.findall(form))
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _term_plan(term: Term) -> tuple[str, str] | None:
+    """(table, FTS5 expression) that finds every text holding `term`, maybe more (the
+    candidates are checked against the term afterwards); None if no table can."""
+    runs = [r for r in _KHMER_RUN.findall(term.form) if len(r) >= 3]
+    if runs:
+        return "khmer", " ".join(_quoted(r) for r in runs)
+    spaced = spaced_part(term.form)
+    if not _HAS_WORD.search(spaced):
+        return None
+    star = "*" if term.prefix and _HAS_WORD.match(term.form[-1]) else ""
+    return "words", _quoted(spaced) + star
+
+
+def _group_plan(group: list[Term]) -> tuple[str, list[str]] | None:
+    """SQL giving (id, r) for every text that may match any term of `group`, r its best BM25."""
+    by_table: dict[str, list[str]] = {}
+    for term in group:
+        plan = _term_plan(term)
+        if plan is None:
+            return None
+        by_table.setdefault(plan[0], []).append(f"({plan[1]})")
+    selects = [
+        f"SELECT rowid AS id, bm25({table}, {TITLE_WEIGHT}, 1.0) AS r FROM {table} WHERE {table} MATCH ?"
+        for table in by_table
+    ]
+    args = [" OR ".join(exprs) for exprs in by_table.values()]
+    if len(selects) == 1:
+        return selects[0], args
+    return f"SELECT id, min(r) AS r FROM ({' UNION ALL '.join(selects)}) GROUP BY id", args
+
+
+def _filter_sql(key: str, value: str) -> tuple[str, str]:
+    """A WHERE clause on `docs d` for one filter; author, tag, outlet and kind look at every
+    version of the post, so a Khmer version is found by its English original's author."""
+    form = search_form(value)
+    if key == "lang":
+        return "d.lang = ? COLLATE NOCASE", value
+    if key == "year":
+        return "substr(d.day, 1, 4) = ?", form
+    test = {
+        "author": "instr(o.authors, ?) > 0",
+        "tag": "instr(o.tags, char(10) || ? || char(10)) > 0",
+        "outlet": "instr(o.outlet, ?) > 0",
+        "kind": "o.kind = ?",
+    }[key]
+    return f"d.post_id IN (SELECT o.post_id FROM docs o WHERE {test})", form
