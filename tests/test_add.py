@@ -163,3 +163,13 @@ def test_add_without_an_archive(tmp_path: Path, cli: Invoke) -> None:
     assert result.stderr == (
         f"Error: no archive at {Path('archive')}: run 'opedarchive init archive' or pass --archive\n"
     )
+
+
+def test_option_values_are_stored_in_nfc(archive: Path, cli: Invoke) -> None:
+    # U+2F800 is a compatibility ideograph whose NFC form is U+4E3D; "e" + U+0301 composes to "é".
+    result = cli("add", "-", "--title", "\U0002f800 Cafe\u0301", "--author", "Jose\u0301", "--date", "2022-01-01",
+                 input="Body.\n")
+    assert result.exit_code == 0, result.stderr
+    meta = _front(archive / "posts/2022" / f"{result.stdout.strip()}.en.md")
+    assert meta["title"] == "\u4e3d Café"
+    assert meta["authors"] == ["José"]

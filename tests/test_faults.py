@@ -70,3 +70,46 @@ def test_edit_killed_at_random_moments_leaves_old_or_new(seeded: Path, tmp_path:
         assert now == old or (now.startswith(old.replace("Kangaroo", "Wallaby")) and now.endswith("New paragraph. "))
         assert cli("check").exit_code == 0
         assert not [p for p in target.parent.iterdir() if not p.name.startswith(".") and not p.name.endswith(".md")]
+
+
+def _big_page(count: int) -> str:
+    sections = []
+    for i in range(count):
+        day = 1 + i % 28
+        section = (
+            f"Posted by: | Posted on: June {day}, 2022\n\nPost number {i} about elections\n\n"
+            f"Paragraph one of post {i}. It talks about the election committee.\n\n"
+            f"Paragraph two of post {i}.\n\nSophoan Seng\n"
+        )
+        if i % 2 == 0:
+            section += f"\nអត្ថបទលេខ {i}\n\nកថាខណ្ឌទីមួយនៃអត្ថបទ {i} អំពីការបោះឆ្នោត។\n\nកថាខណ្ឌទីពីរ {i}។\n"
+        sections.append(section)
+    return "\n".join(sections)
+
+
+def test_import_killed_at_random_moments_then_rerun_completes_once(archive: Path, tmp_path: Path, cli: Invoke) -> None:
+    source = tmp_path / "big-page.txt"
+    source.write_text(_big_page(2000), encoding="utf-8")
+    command = [sys.executable, "-m", "opedarchive", "--archive", str(archive), "import", str(source)]
+    rng = random.Random(2022)
+    for _ in range(10):
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, 4.0))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        files = list((archive / "posts").rglob("*.md"))
+        assert all(f.stat().st_size > 0 for f in files)
+        checked = cli("check")
+        assert checked.exit_code == 0, checked.stdout
+    final = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert final.returncode == 0, final.stderr
+    files = sorted((archive / "posts").rglob("*.md"))
+    assert len(files) == 3000  # 2000 English originals, 1000 Khmer translations
+    titles = sorted(f.read_text(encoding="utf-8").split("\n", 2)[1] for f in files if f.name.endswith(".en.md"))
+    assert titles == sorted(f"title: Post number {i} about elections" for i in range(2000))
+    ids = {f.name.split(".")[0] for f in files}
+    assert len(ids) == 2000
+    km = {f.name.split(".")[0] for f in files if f.name.endswith(".km.md")}
+    assert len(km) == 1000
+    again = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert "0 created, 2000 skipped, 0 failed" in again.stderr

@@ -41,6 +41,10 @@ class AddOptions:
     translation_of: str | None = None
 
 
+def _nfc_or_none(value: str | None) -> str | None:
+    return nfc(value) if value is not None else None
+
+
 def _parse_date_option(text: str) -> date | datetime:
     when = parse_any_date(text)
     if when is None:
@@ -57,7 +61,7 @@ def versions_from_text(text: str, options: AddOptions, archive: Archive, source:
         # A Markdown file with front matter; what it leaves out comes from options or detection.
         meta, body = split_post(text, source)
         meta.setdefault("lang", options.lang or detect_language(body))
-        meta.setdefault("title", options.title)
+        meta.setdefault("title", _nfc_or_none(options.title))
         meta.setdefault("date", _parse_date_option(options.date) if options.date else date.today())
         versions = [validate_version(meta, body, source)]
     else:
@@ -76,12 +80,12 @@ def versions_from_text(text: str, options: AddOptions, archive: Archive, source:
         original.lang = options.lang
     defaults = archive.config.defaults
     overrides: dict[str, Any] = {
-        "title": options.title,
+        "title": _nfc_or_none(options.title),
         "date": _parse_date_option(options.date) if options.date else None,
-        "authors": options.authors or None,
-        "outlet": options.outlet,
-        "kind": options.kind,
-        "tags": options.tags or None,
+        "authors": [nfc(a) for a in options.authors] or None,
+        "outlet": _nfc_or_none(options.outlet),
+        "kind": _nfc_or_none(options.kind),
+        "tags": [nfc(t) for t in options.tags] or None,
         "source_url": options.source_url,
     }
     meta.update({k: v for k, v in overrides.items() if v is not None})
