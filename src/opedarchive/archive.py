@@ -47,8 +47,9 @@ def find_archive_root(explicit: Path | None = None, cwd: Path | None = None) -> 
     return cwd / "archive" if cwd is not None else Path("archive")
 
 
-def fsync_dir(path: Path) -> None:
-    """Make a rename or new file in `path` durable (a no-op where directories cannot be opened)."""
+def fsync_path(path: Path | str) -> None:
+    """Flush a file, or a folder's entries (renames, new files), to disk; a no-op where the
+    path cannot be opened."""
     with contextlib.suppress(OSError):
         fd = os.open(path, os.O_RDONLY)
         try:
@@ -57,29 +58,32 @@ def fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
-def _write_temp(folder: Path, data: bytes) -> Path:
+
+def _write_temp(folder: Path, data: bytes, durable: bool = True) -> Path:
     tmp = folder / f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return tmp
 
 
-def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
+def atomic_write(path: Path, data: bytes, *, exclusive: bool = False, durable: bool = True) -> None:
     """Write `data` to `path` through a temp file in the same folder, fsync and rename, so
     readers see the old file or the new one, never a part. With `exclusive`, an existing
-    file is never replaced (FileExistsError)."""
+    file is never replaced (FileExistsError). Without `durable` the fsyncs are left to the
+    caller (an export syncs its folder once, not once per page)."""
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
     if path.is_symlink():
         raise OpedError(f"{path}: is a symbolic link; refusing to write through it")
-    tmp = _write_temp(folder, data)
+    tmp = _write_temp(folder, data, durable)
     try:
         if exclusive:
             os.link(tmp, path)  # fails if `path` exists, atomically
@@ -89,7 +93,13 @@ def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    fsync_dir(folder)
+    if durable:
+        fsync_path(folder)
+
+
+def id_title(versions: list[Version]) -> str:
+    """The title a new post's id is made from: the English one when there is one."""
+    return next((v.title for v in versions if v.lang == "en"), versions[0].title)
 
 
 @dataclass
@@ -254,10 +264,16 @@ class Archive:
             finally:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
-    def allocate_id(self, day: date, title: str) -> str:
-        """A new id for a post of this date and title: `-2`, `-3`, … when it is taken."""
+    def taken_ids(self, year: int) -> set[str]:
+        """The ids of the posts of one year, from file names."""
+        return {pid for _, pid, _ in self._files_of_year(year)}
+
+    def allocate_id(self, day: date, title: str, taken: set[str] | None = None) -> str:
+        """A new id for a post of this date and title: `-2`, `-3`, … when it is taken. Callers
+        hold `lock()`; a bulk writer may pass the year's ids it keeps in memory as `taken`."""
         base = make_id(day, title)
-        taken = {pid for _, pid, _ in self._files_of_year(day.year)}
+        if taken is None:
+            taken = self.taken_ids(day.year)
         candidate, n = base, 1
         while candidate in taken:
             n += 1
@@ -290,9 +306,8 @@ class Archive:
         """Write a new post (all its versions) under a fresh id and return the id."""
         if not versions:
             raise OpedError("a post needs at least one version")
-        title = next((v.title for v in versions if v.lang == "en"), versions[0].title)
         with self.lock():
-            post_id = self.allocate_id(day, title)
+            post_id = self.allocate_id(day, id_title(versions))
             for version in versions:
                 self.write_version(post_id, version)
         return post_id
@@ -308,5 +323,5 @@ class Archive:
                 path.unlink()
             except OSError as exc:
                 raise OpedError(f"{path}: cannot remove: {exc.strerror}") from None
-        fsync_dir(files[0].parent)
+        fsync_path(files[0].parent)
         return files

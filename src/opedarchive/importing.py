@@ -4,17 +4,15 @@ written as new posts; a report of what was created, skipped and failed."""
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
-from opedarchive.archive import Archive, split_file_name
+from opedarchive.archive import Archive, id_title
 from opedarchive.errors import OpedError
 from opedarchive.importers.base import ImportItem, content_hash
 from opedarchive.model import Version
 from opedarchive.text.dates import as_date
-from opedarchive.text.slug import make_id
 
 EMPTY_HASH = content_hash("")
 # Posts written per hold of the archive lock, and threads writing their files.
@@ -102,23 +100,15 @@ class Writer:
 
     def _taken(self, year: int) -> set[str]:
         if year not in self.taken:
-            folder = self.archive.posts_dir / f"{year:04d}"
-            names = os.listdir(folder) if folder.is_dir() else []
-            self.taken[year] = {parts[0] for parts in map(split_file_name, names) if parts}
+            self.taken[year] = self.archive.taken_ids(year)
         return self.taken[year]
 
     def create(self, versions: list[Version]) -> str:
         """A new post's id, its files queued to be written."""
         self._lock()
         day = as_date(versions[0].meta["date"])
-        # The rule of Archive.allocate_id, with the year's ids held in memory while locked.
-        title = next((v.title for v in versions if v.lang == "en"), versions[0].title)
         taken = self._taken(day.year)
-        base = candidate = make_id(day, title)
-        n = 1
-        while candidate in taken:
-            n += 1
-            candidate = f"{base}-{n}"
+        candidate = self.archive.allocate_id(day, id_title(versions), taken)
         taken.add(candidate)
         self.add(candidate, versions)
         return candidate

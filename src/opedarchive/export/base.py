@@ -7,12 +7,12 @@ import contextlib
 import hashlib
 import json
 import os
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from opedarchive.archive import atomic_write, fsync_path
 from opedarchive.errors import OpedError, UsageError
 from opedarchive.model import Post
 
@@ -48,21 +48,11 @@ def sorted_posts(posts: Iterable[Post]) -> list[Post]:
 
 
 def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
-    """Write through a temp file in the same folder, fsync and rename: readers (and a crash)
-    see the old file or the new one, never a part of one. Without `durable` the fsync is left
-    to the caller (an export folder syncs once, before its manifest, not once per page)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    """`archive.atomic_write` with its failures as one-line errors: readers (and a crash)
+    see the old file or the new one, never a part of one."""
     try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            if durable:
-                os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        atomic_write(path, data, durable=durable)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         raise OpedError(f"{path}: cannot write: {exc.strerror}") from None
 
 
@@ -201,19 +191,9 @@ class OutputDir:
             os.sync()
             return
         for rel in self.dirty:
-            with contextlib.suppress(OSError):
-                fd = os.open(os.path.join(self.root, rel), os.O_RDONLY)
-                try:
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
+            fsync_path(os.path.join(self.root, rel))
         for folder in {os.path.dirname(os.path.join(self.root, rel)) for rel in self.dirty}:
-            with contextlib.suppress(OSError):
-                fd = os.open(folder, os.O_RDONLY)
-                try:
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
+            fsync_path(folder)
 
     def result(self, posts: int, entry: Path | None = None) -> ExportResult:
         return ExportResult(self.root, self.written, self.unchanged, self.removed, posts, entry)
