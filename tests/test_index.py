@@ -242,3 +242,13 @@ def test_big_archives_are_checked_by_two_processes(seeded: Path, idx: Index, mon
     assert (stats.added, stats.files) == (2, 8)
     (seeded / "posts" / "2024" / "2024-01-02-later.en.md").unlink()
     assert [h.post_id for h in idx.search_fresh(parse("zyxomancy"))] == ["2023-01-02-fresh"]
+
+
+def test_an_index_made_with_another_normalisation_is_rebuilt(seeded: Path, idx: Index, notices: list[str]) -> None:
+    idx.db.execute("UPDATE meta SET value = '1' WHERE key = 'form'")
+    idx.close()
+    notices.clear()
+    again = Index(Archive.open(seeded), notices.append)
+    again.sync()
+    assert notices == ["The search index was unusable (made with another text normalisation); rebuilding it."]
+    assert again.count() == 6

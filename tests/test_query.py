@@ -127,3 +127,8 @@ def test_parser_never_crashes(text: str) -> None:
 @given(khmer_text)
 def test_search_form_is_fold_with_whitespace_collapsed(text: str) -> None:
     assert search_form(text) == " ".join(fold(text).split())
+
+
+def test_curly_quotes_match_straight_ones() -> None:
+    assert search_form("the coup d’etat, “in 1997”") == "the coup d'etat, \"in 1997\""
+    assert parse("d'etat").terms[0].found_in(search_form("coup d’etat"))

@@ -274,3 +274,13 @@ def test_search_on_the_bundled_archive(bundled: Path, cli: Invoke) -> None:
         result = cli("--archive", str(bundled), "search", query)
         assert result.exit_code == 0
         assert "2022-06-15-a-neutral-election-body-would-accept-chao-ratanak-complaint" in result.stdout
+
+
+def test_a_straight_apostrophe_finds_a_curly_one(seeded: Path, cli: Invoke) -> None:
+    assert found(cli, "coup d'etat") == {(EN_15, "en")}
+
+
+def test_dates_alone_are_a_query(seeded: Path, cli: Invoke) -> None:
+    assert found(cli, "--since", "2022-06-25") == {(RECIPES, "en")}
+    result = cli("search", "--since", "2030-01-01")
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (1, "No posts match these filters.")

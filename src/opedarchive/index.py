@@ -1,14 +1,17 @@
 """The search index: SQLite at `<archive>/.opedarchive/index.sqlite`, derived from the post files.
 
-- `docs` holds one row per post file (metadata, the file's size, times and content hash);
-  `texts` the search form of its title and body; `fts` an FTS5 trigram index over `texts`
-  (external content, so the text is stored once). `dirs` keeps, per year folder, a snapshot
-  of every file's (size, mtime, ctime): the freshness check compares snapshots and re-reads
-  only files whose snapshot changed, and re-parses only those whose content hash changed.
+- `docs` holds one row per post file (metadata, content hash, or why it could not be read);
+  `texts` the search form of its title and body (`text.searchform`); two contentless FTS5
+  tables index that text: `words` (unicode61) everything but Khmer, `khmer` (trigram) the
+  Khmer runs, so that a Khmer word is found inside a longer run. FTS5 gives candidates and
+  BM25; each candidate is then checked against `texts` (word edges, short terms, exclusions).
+- `dirs` keeps, per year folder, a snapshot of every file's (size, mtime, ctime). The
+  freshness check stats every file, compares snapshots, reads only files whose entry
+  changed, and re-indexes only those whose content hash changed.
 - The schema changes only through MIGRATIONS, an append-only list; `PRAGMA user_version`
   counts the ones applied.
 - Where SQLite has no FTS5 or no trigram tokenizer (or OPEDARCHIVE_NO_FTS5=1), the same
-  tables are kept without `fts` and a search scans `texts`.
+  tables are kept without the FTS5 ones and a search scans `texts` with instr().
 - A missing, damaged or foreign index file is rebuilt from the posts, with one notice.
 """
 
@@ -31,7 +34,7 @@ from opedarchive.archive import POSTS_DIR, Archive, split_file_name
 from opedarchive.errors import OpedError, PostFileError
 from opedarchive.model import Version, decode_post_bytes, parse_post
 from opedarchive.query import Query, Term
-from opedarchive.text.searchform import search_form
+from opedarchive.text.searchform import FORM_VERSION, search_form
 
 INDEX_NAME = "index.sqlite"
 NO_FTS_ENV = "OPEDARCHIVE_NO_FTS5"
@@ -387,11 +390,11 @@ class Index:
             raise IndexDamaged("made by a newer opedarchive")
         mode = "fts5" if self.use_fts else "scan"
         if version > 0:
-            stored = db.execute("SELECT value FROM meta WHERE key = 'mode'").fetchone()
-            if stored is None:
-                raise IndexDamaged("no mode recorded")
-            if stored[0] != mode:
-                raise IndexDamaged(f"built for {stored[0]} search, this one uses {mode}")
+            stored = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('mode', 'form')").fetchall())
+            if stored.get("mode") != mode:
+                raise IndexDamaged(f"built for {stored.get('mode')} search, this one uses {mode}")
+            if stored.get("form") != str(FORM_VERSION):
+                raise IndexDamaged("made with another text normalisation")
         if version == len(MIGRATIONS):
             return
         db.execute("BEGIN IMMEDIATE")
@@ -401,6 +404,7 @@ class Index:
                 migration(db, self.use_fts)
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('migration', ?)", (name,))
             db.execute("INSERT OR REPLACE INTO meta VALUES ('mode', ?)", (mode,))
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('form', ?)", (str(FORM_VERSION),))
             db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
             db.execute("COMMIT")
         except BaseException:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from opedarchive.query import Term
 from opedarchive.text.khmer import clusters
-from opedarchive.text.searchform import fold_word, search_form
+from opedarchive.text.searchform import search_form
 
 WINDOW = 220
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
@@ -29,6 +30,11 @@ def paragraphs(body: str) -> list[str]:
     return [p for p in (" ".join(part.split()) for part in _BLANK_LINE.split(body)) if p]
 
 
+@lru_cache(maxsize=8192)
+def _unit_form(unit: str) -> str:
+    return search_form(unit)
+
+
 def _units(text: str) -> tuple[list[str], list[int], str, list[int]]:
     """Clusters of `text`, where each starts, their search form joined, and for each
     character of that form the cluster it comes from."""
@@ -40,7 +46,7 @@ def _units(text: str) -> tuple[list[str], list[int], str, list[int]]:
     for n, unit in enumerate(units):
         starts.append(pos)
         pos += len(unit)
-        form = " " if unit.isspace() else fold_word(unit)
+        form = " " if unit.isspace() else _unit_form(unit)
         folded.append(form)
         owner.extend([n] * len(form))
     return units, starts, "".join(folded), owner

@@ -68,14 +68,14 @@ def search(
     text = " ".join(words or [])
     options = {"author": author, "tag": tag, "lang": lang, "outlet": outlet, "kind": kind,
                "year": None if year is None else str(year)}
-    query = parse(text, allow_empty=any(v is not None for v in options.values()))
+    query = parse(text, allow_empty=any(v is not None for v in (*options.values(), since, until)))
     query.filters.extend((key, value) for key, value in options.items() if value is not None)
     since_day, until_day = _day(since, "--since"), _day(until, "--until")
     archive = open_archive()
     with _open_index(archive) as index:
         hits = index.search_fresh(query, limit=limit, since=since_day, until=until_day)
     if not hits:
-        say(f"No posts match {text!r}.")
+        say(f"No posts match {text!r}." if text else "No posts match these filters.")
         raise typer.Exit(1)
     entries = [_entry(archive, hit, query, parallel) for hit in hits]
     if as_json:

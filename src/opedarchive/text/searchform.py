@@ -1,5 +1,5 @@
-"""The search form of a text: `khmer.fold` with whitespace collapsed, fast enough to index
-100,000 posts (it caches per word and per Khmer syllable) and identical to `fold` otherwise."""
+"""The search form of a text: `khmer.fold` with whitespace collapsed and quotes made plain,
+fast enough to index 100,000 posts (it caches per word and per Khmer syllable)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,11 @@ SYLLABLE_RE = re.compile(f"(?<!\u17d2)[{_BASE}](?:[\u17b6-\u17d3\u17dd]|(?<=\u17
 # str.translate with a dict is slow on long texts; most texts need no translating at all.
 _INVISIBLE_RE = re.compile("[" + "".join(map(chr, _INVISIBLE_TABLE)) + "]")
 _KHMER_DIGIT_RE = re.compile("[\u17e0-\u17e9]")
+# Bump when the search form changes: an index made with another one is rebuilt.
+FORM_VERSION = 2
+# Typographic quotes as typed on a keyboard, so `d'etat` finds `d’etat`.
+_QUOTES_RE = re.compile("[\u2018\u2019\u02bc\u201c\u201d]")
+_QUOTES_TABLE = {0x2018: "'", 0x2019: "'", 0x02BC: "'", 0x201C: '"', 0x201D: '"'}
 _WORD_CACHE_MAX = 200_000
 _words: dict[str, str] = {}
 _syllables: dict[str, str] = {}
@@ -44,8 +49,11 @@ def fold_word(word: str) -> str:
 
 
 def search_form(text: str) -> str:
-    """`khmer.fold(text)` with every run of whitespace as one space, no space at the ends.
-    Documents and queries both go through it, so they always match alike."""
+    """`khmer.fold(text)` with every run of whitespace as one space, no space at the ends,
+    and curly quotes as straight ones. Documents and queries both go through it, so they
+    always match alike."""
+    if _QUOTES_RE.search(text):
+        text = text.translate(_QUOTES_TABLE)
     if not _KHMER_RE.search(text):
         text = unicodedata.normalize("NFC", text)
         if _INVISIBLE_RE.search(text):
