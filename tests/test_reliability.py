@@ -1,0 +1,158 @@
+"""Nothing lost, nothing half-written: exports killed mid-way, searches during imports, and a
+damaged or locked index never touching the post files."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from test_faults import _big_page
+
+from conftest import Invoke
+
+
+def _tree(folder: Path, suffixes: tuple[str, ...] = ()) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(".") and (not suffixes or p.name.endswith(suffixes))
+    }
+
+
+def _digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for name, data in _tree(folder / "posts").items():
+        h.update(name.encode() + b"\0" + data)
+    return h.hexdigest()
+
+
+def test_export_killed_at_random_moments_leaves_old_or_new_pages(archive: Path, tmp_path: Path, cli: Invoke) -> None:
+    source = tmp_path / "page.txt"
+    source.write_text(_big_page(300), encoding="utf-8")
+    assert cli("import", str(source)).exit_code == 0
+    old_site = tmp_path / "old-site"
+    assert cli("export", "--html", "-o", str(old_site)).exit_code == 0
+    # Every post changes, so every post page, list page and the search index change.
+    for path in (archive / "posts").rglob("*.md"):
+        path.write_text(path.read_text(encoding="utf-8").replace("Paragraph two", "Paragraph 2"), encoding="utf-8")
+    new_site = tmp_path / "new-site"
+    assert cli("export", "--html", "-o", str(new_site)).exit_code == 0
+    old, new = _tree(old_site, (".html", ".js", ".xml")), _tree(new_site, (".html", ".js", ".xml"))
+    assert len(old) > 300 and old.keys() == new.keys()
+    changed = [name for name in old if old[name] != new[name]]
+    assert len(changed) > 300
+
+    rng = random.Random(5)
+    site = tmp_path / "site"
+    command = [sys.executable, "-m", "opedarchive", "--archive", str(archive), "export", "--html", "-o", str(site)]
+    mixed = 0
+    for _ in range(10):
+        shutil.rmtree(site, ignore_errors=True)
+        shutil.copytree(old_site, site)
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.2, 2.5))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        now = _tree(site, (".html", ".js", ".xml"))
+        for name, data in now.items():
+            assert data in (old.get(name), new.get(name)), f"{name} is neither the old nor the new page"
+        mixed += any(now[n] == new[n] for n in changed) and any(now[n] == old[n] for n in changed)
+        rerun = subprocess.run(command, capture_output=True, text=True, check=False)
+        assert rerun.returncode == 0, rerun.stderr
+        assert _tree(site, (".html", ".js", ".xml")) == new
+    assert mixed >= 1  # at least one kill landed mid-way, with some pages old and some new
+
+
+def test_searches_during_an_import_see_a_consistent_index(archive: Path, tmp_path: Path, cli: Invoke) -> None:
+    source = tmp_path / "page.txt"
+    source.write_text(_big_page(1500), encoding="utf-8")
+    assert cli("search", "zyxomancy").exit_code == 1  # builds the (empty) index first
+    importer = subprocess.Popen(
+        [sys.executable, "-m", "opedarchive", "--archive", str(archive), "import", str(source)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    counts = []
+    search = [sys.executable, "-m", "opedarchive", "--archive", str(archive), "search", "committee", "--json",
+              "--limit", "100000"]
+    while importer.poll() is None:
+        result = subprocess.run(search, capture_output=True, text=True, check=False)
+        assert result.returncode in (0, 1), result.stderr
+        assert "Traceback" not in result.stderr
+        if result.returncode == 0:
+            hits = __import__("json").loads(result.stdout)
+            for hit in hits:
+                assert (archive / hit["path"]).is_file()  # never a hit for a file that is not there
+            counts.append(len(hits))
+        else:
+            counts.append(0)
+    assert importer.returncode == 0, importer.stderr.read() if importer.stderr else ""
+    assert counts == sorted(counts)  # the archive only grows during an import; so do the hits
+    final = subprocess.run(search, capture_output=True, text=True, check=True)
+    assert len(__import__("json").loads(final.stdout)) == 1500
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "newer-schema", "not-a-file"])
+def test_a_damaged_index_never_touches_the_posts(seeded: Path, cli: Invoke, damage: str) -> None:
+    assert cli("search", "candlelight").exit_code == 0
+    before = _digest(seeded)
+    index = seeded / ".opedarchive" / "index.sqlite"
+    for suffix in ("-wal", "-shm"):
+        Path(f"{index}{suffix}").unlink(missing_ok=True)
+    if damage == "garbage":
+        index.write_bytes(os.urandom(40_000))
+    elif damage == "truncated":
+        index.write_bytes(index.read_bytes()[:5000])
+    elif damage == "empty":
+        index.write_bytes(b"")
+    elif damage == "newer-schema":
+        with sqlite3.connect(index) as db:
+            db.execute("PRAGMA user_version = 9999")
+    else:
+        index.unlink()
+        index.mkdir()
+    result = cli("search", "candlelight", "--json")
+    if damage == "not-a-file":
+        # Nothing can be rebuilt in its place: one notice, then one clear error naming it.
+        assert result.exit_code == 1
+        assert result.stderr.splitlines()[-1] == (
+            "Error: archive/.opedarchive/index.sqlite: cannot remove the old search index: Is a directory"
+        )
+    else:
+        assert result.exit_code == 0, result.stderr
+        assert "2022-06-24-candlelight-arrest-is-a-joke" in result.stdout
+        # One notice that the index was rebuilt; an empty file is simply a new index.
+        assert result.stderr.count("\n") == (0 if damage == "empty" else 1)
+    assert _digest(seeded) == before
+
+
+def test_a_locked_index_is_waited_for(seeded: Path, cli: Invoke) -> None:
+    assert cli("search", "candlelight").exit_code == 0
+    before = _digest(seeded)
+    index = seeded / ".opedarchive" / "index.sqlite"
+    holder = sqlite3.connect(index, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    release = threading.Timer(2.0, lambda: holder.execute("COMMIT"))
+    release.start()
+    try:
+        (seeded / "posts/2022/2022-06-24-candlelight-arrest-is-a-joke.en.md").touch()  # the search must write
+        result = subprocess.run(
+            [sys.executable, "-m", "opedarchive", "--archive", str(seeded), "search", "candlelight", "--json"],
+            capture_output=True, text=True, check=False,
+        )
+    finally:
+        release.join()
+        holder.close()
+    assert result.returncode == 0, result.stderr
+    assert "2022-06-24-candlelight-arrest-is-a-joke" in result.stdout
+    assert _digest(seeded) == before
