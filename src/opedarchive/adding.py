@@ -42,7 +42,7 @@ class AddOptions:
 
 
 def _nfc_or_none(value: str | None) -> str | None:
-    return nfc(value) if value is not None else None
+    return nfc(value.strip()) if value is not None else None
 
 
 def _parse_date_option(text: str) -> date | datetime:
