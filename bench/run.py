@@ -4,11 +4,13 @@
     python bench/run.py 1000 10000 --repeat 7
 
 For each size: the first index build (a search with no index), warm searches for a common
-word, a rare word, a Khmer word and a phrase, `list --limit 20`, and a search right after one
-file was edited; ripgrep (`rg -l -F`) over the same files as the yardstick when it is
-installed. Every number is the median wall time of whole processes (start-up included) and
-the peak resident memory of the slowest run, taken with os.wait4. Corpora are generated once
-(bench/gen_corpus.py) under --work and reused. Not part of CI.
+word, a rare word, a Khmer word and a phrase, `list --limit 20`, `summary`, and a search right
+after one file was edited; then the same with `opedarchive watch` running (rows marked
+"watcher": commands trust it instead of checking every file); ripgrep (`rg -l -F`) over the
+same files as the yardstick when it is installed. Every number is the median wall time of
+whole processes (start-up included) and the peak resident memory of the slowest run, taken
+with os.wait4. Corpora are generated once (bench/gen_corpus.py) under --work and reused.
+Not part of CI.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import argparse
 import json
 import os
 import platform
+import select
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -66,6 +70,30 @@ def measure(cmd: list[str], repeat: int, touch: Path | None = None) -> dict[str,
     return {"median": statistics.median(times), "min": min(times), "peak_mb": max(peaks)}
 
 
+class Watcher:
+    """`opedarchive watch` on an archive, for as long as the `with` block lasts."""
+
+    def __init__(self, base: list[str]) -> None:
+        self.cmd = [*base, "watch"]
+
+    def __enter__(self) -> Watcher:
+        self.proc = subprocess.Popen(self.cmd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        assert self.proc.stderr is not None
+        said = []
+        while True:  # its first full check of the files, then it says it is watching
+            ready, _, _ = select.select([self.proc.stderr], [], [], 600)
+            line = self.proc.stderr.readline() if ready else ""
+            if not line:
+                raise SystemExit(f"the watcher did not start: {said}")
+            said.append(line.strip())
+            if line.startswith("Watching"):
+                return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout=60)
+
+
 def corpus(work: Path, size: int) -> Path:
     target = work / f"archive-{size}"
     if not (target / "opedarchive.toml").is_file():
@@ -82,7 +110,7 @@ def text_bytes(archive: Path) -> int:
 
 
 def bench_size(work: Path, size: int, repeat: int, keep_index: bool = False, with_list: bool = True,
-               ) -> dict[str, object]:
+               with_watcher: bool = True) -> dict[str, object]:
     archive = corpus(work, size)
     base = [*OPED, "--archive", str(archive)]
     results: dict[str, dict[str, float]] = {}
@@ -93,11 +121,24 @@ def bench_size(work: Path, size: int, repeat: int, keep_index: bool = False, wit
     timed([*base, "search", RARE_WORD])  # settle files the build saw as just written
     for name, query in SEARCHES.items():
         results[name] = measure([*base, "search", *query], repeat)
-    # `list` reads every file (it does not use the index): one run is enough at 100k.
-    if with_list:
-        results["list --limit 20"] = measure([*base, "list", "--limit", "20"], repeat if size < 50_000 else 1)
     edited = sorted((archive / "posts").glob("2010/*.en.md"))[0]
+    if with_list:
+        results["list --limit 20"] = measure([*base, "list", "--limit", "20"], repeat)
+        results["summary"] = measure([*base, "summary"], repeat)
+        results["summary after one file edited"] = measure([*base, "summary"], repeat, touch=edited)
     results["search after one file edited"] = measure([*base, "search", "election"], repeat, touch=edited)
+    results["--help"] = measure([*OPED, "--help"], repeat)
+    if with_watcher:
+        with Watcher(base):
+            for name in ("search: common word", "search: Khmer word"):
+                results[f"{name} (watcher)"] = measure([*base, "search", *SEARCHES[name]], repeat)
+            if with_list:
+                results["list --limit 20 (watcher)"] = measure([*base, "list", "--limit", "20"], repeat)
+                results["summary (watcher)"] = measure([*base, "summary"], repeat)
+                results["summary after one file edited (watcher)"] = measure(
+                    [*base, "summary"], repeat, touch=edited)
+            results["search after one file edited (watcher)"] = measure(
+                [*base, "search", "election"], repeat, touch=edited)
     rg = shutil.which("rg")
     if rg:
         for name, term in RG_TERMS.items():
@@ -134,13 +175,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "opedarchive-bench")
     parser.add_argument("--json", type=Path, help="also write the raw numbers here")
     parser.add_argument("--keep-index", action="store_true", help="time searches on the index there is (no build)")
-    parser.add_argument("--no-list", action="store_true", help="skip `list` (it reads every file)")
+    parser.add_argument("--no-list", action="store_true", help="skip `list` and `summary`")
+    parser.add_argument("--no-watcher", action="store_true", help="skip the runs with `opedarchive watch`")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     runs = []
     for size in args.sizes:
-        print(f"benchmarking {size} posts…", file=sys.stderr)
-        runs.append(bench_size(args.work, size, args.repeat, args.keep_index, not args.no_list))
+        print(f"benchmarking {size} posts… (load average {os.getloadavg()[0]:.1f})", file=sys.stderr)
+        runs.append(bench_size(args.work, size, args.repeat, args.keep_index, not args.no_list,
+                               not args.no_watcher))
+        runs[-1]["load_after"] = os.getloadavg()[0]
+        print(f"  done (load average {runs[-1]['load_after']:.1f})", file=sys.stderr)
     print(f"{platform.node()}: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}, "
           f"load average after the run {os.getloadavg()[0]:.1f}")

@@ -206,7 +206,8 @@ class Archive:
             raise PostFileError(path, f"cannot read: {exc.strerror}") from None
         return parse_post(decode_post_bytes(data, path), path, expected_lang=lang)
 
-    def _assemble(self, post_id: str, versions: list[Version]) -> Post:
+    def assemble(self, post_id: str, versions: list[Version]) -> Post:
+        """A post of `versions`, in the archive's language order (the first is the original)."""
         by_lang = {v.lang: v for v in versions}
         ordered = order_languages(list(by_lang), self.config.languages)
         return Post(post_id, {lang: by_lang[lang] for lang in ordered})
@@ -222,7 +223,7 @@ class Archive:
                 result.problems.append(exc)
                 continue
             grouped.setdefault(post_id, []).append(version)
-        result.posts = [self._assemble(i, vs) for i, vs in grouped.items()]
+        result.posts = [self.assemble(i, vs) for i, vs in grouped.items()]
         return result
 
     def get(self, post_id: str) -> Post:
@@ -230,7 +231,7 @@ class Archive:
         versions = [self.read_version(path, lang) for path, pid, lang in self._files_of(post_id)]
         if not versions:
             raise PostNotFound(f"no post with id '{post_id}'")
-        return self._assemble(post_id, versions)
+        return self.assemble(post_id, versions)
 
     def _files_of(self, post_id: str) -> list[tuple[Path, str, str]]:
         folder = self.posts_dir / post_id[:4]

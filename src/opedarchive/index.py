@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import marshal
 import os
@@ -31,10 +32,12 @@ from pathlib import Path
 from typing import Any
 
 from opedarchive.archive import POSTS_DIR, Archive, split_file_name
-from opedarchive.errors import OpedError, PostFileError
+from opedarchive.errors import ArchiveError, OpedError, PostFileError
 from opedarchive.model import Version, decode_post_bytes, parse_post
 from opedarchive.query import Query, Term
+from opedarchive.summary import words_of_plain
 from opedarchive.text.searchform import FORM_VERSION, search_form
+from opedarchive.text.summary import plain_text, summary_of_plain
 
 INDEX_NAME = "index.sqlite"
 NO_FTS_ENV = "OPEDARCHIVE_NO_FTS5"
@@ -46,6 +49,9 @@ RACY_NS = 2_000_000_000
 PARALLEL_MIN = 2000
 BATCH = 500
 READ_WINDOW = 200
+# A one-group search ranks its best candidates first, this many (or this many per hit shown).
+CANDIDATES = 200
+CANDIDATE_FACTOR = 5
 # Snapshots this big (about 10,000 files) are compared by two processes.
 FORK_MIN_BYTES = 1_000_000
 
@@ -92,10 +98,30 @@ def _m002_fts(db: sqlite3.Connection, fts: bool) -> None:
         db.execute("CREATE VIRTUAL TABLE khmer USING fts5(title, body, content='', tokenize='trigram')")
 
 
+def _m003_listing(db: sqlite3.Connection, fts: bool) -> None:
+    # What `list` and `summary` show of a version without reading its file. Existing rows get
+    # them when their file is next read: forgetting the folder snapshots makes the next check
+    # read every file once (a file whose hash is unchanged is then updated in place, not re-indexed).
+    for statement in (
+        "ALTER TABLE docs ADD COLUMN meta BLOB",  # marshal: [authors, tags, outlet, kind, summary, draft]
+        "ALTER TABLE docs ADD COLUMN words INTEGER",  # summary.count_words of the body
+        "ALTER TABLE docs ADD COLUMN abstract TEXT",  # text.summary.extract_summary of the body
+        "ALTER TABLE docs ADD COLUMN error_line INTEGER",  # the line of `error`, if it has one
+        "CREATE INDEX docs_date ON docs(date, post_id)",
+        # Figures computed from every row (the `summary` of the whole archive), valid while
+        # meta 'generation' (counted up by every change to `docs`) is the one they were made at.
+        "CREATE TABLE cache(key TEXT PRIMARY KEY, generation INTEGER NOT NULL, value BLOB NOT NULL)",
+        "INSERT OR REPLACE INTO meta VALUES ('generation', '0')",
+        "DELETE FROM dirs",
+    ):
+        db.execute(statement)
+
+
 # Append only: a released migration is never edited, reordered or removed.
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection, bool], None]]] = [
     ("001-docs-texts-dirs", _m001_tables),
     ("002-fts5-words-and-khmer", _m002_fts),
+    ("003-listing-columns", _m003_listing),
 ]
 
 
@@ -136,6 +162,10 @@ class DocRow:
     error: str | None
     title_form: str
     body_form: str
+    meta: bytes = b""
+    words: int = 0
+    abstract: str = ""
+    error_line: int | None = None
     projections: tuple[tuple[str, str], tuple[str, str]] = (("", ""), ("", ""))
 
     def project(self) -> DocRow:
@@ -154,23 +184,51 @@ def _doc_row(rel: str, post_id: str, lang: str, data: bytes, path: Path) -> DocR
     try:
         version = parse_post(decode_post_bytes(data, path), path, expected_lang=lang)
     except PostFileError as exc:
-        return DocRow(rel, post_id, lang, "", "", "", "\n", "\n", "", "", digest, exc.reason, "", "")
+        return DocRow(rel, post_id, lang, "", "", "", "\n", "\n", "", "", digest, exc.reason, "", "",
+                      error_line=exc.line)
     return _version_row(rel, post_id, version, digest)
 
 
 def _version_row(rel: str, post_id: str, version: Version, digest: str) -> DocRow:
     date = version.date
+    listed = [version.authors, version.tags, version.get("outlet"), version.get("kind"), version.get("summary"),
+              bool(version.meta.get("draft"))]
+    plain = plain_text(version.body)
     return DocRow(
         path=rel, post_id=post_id, lang=version.lang, title=version.title, date=date.isoformat(),
         day=version.day.isoformat(), authors=_joined(version.authors), tags=_joined(version.tags),
         outlet=search_form(version.get("outlet")), kind=search_form(version.get("kind")),
         hash=digest, error=None, title_form=search_form(version.title), body_form=search_form(version.body),
+        meta=marshal.dumps(listed), words=words_of_plain(plain),
+        # Only a version without a `summary` key can need the summary extracted from its body.
+        abstract="" if version.get("summary") else summary_of_plain(plain),
     )
 
 
-def _read_row(item: tuple[str, str, str, str]) -> DocRow | None:
-    """The row of one file (run in worker processes on big builds); None if it vanished."""
-    root, rel, post_id, lang = item
+_META_KEYS = ("authors", "tags", "outlet", "kind", "summary", "draft")
+
+
+def listed_version(row: tuple[Any, ...]) -> Version:
+    """A version as `list` and `summary` see it, from a row of `Index.listed_versions`: its
+    front matter as far as they use it; no body, no path (see `Index.details`)."""
+    _, lang, title, date, _, meta, words = row
+    values = dict(zip(_META_KEYS, marshal.loads(meta), strict=True))
+    front: dict[str, Any] = {"title": title, "date": _iso_date(date), "lang": lang}
+    front.update((k, v) for k, v in values.items() if v not in ("", [], False))
+    return Version(lang=lang, meta=front, body="", words=words)
+
+
+def _iso_date(text: str) -> dt.date | dt.datetime:
+    return dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
+
+
+Item = tuple[str, str, str, str, str | None]
+
+
+def _read_row(item: Item) -> DocRow | None:
+    """The row of one file (run in worker processes on big builds); None if it vanished. A file
+    whose content hash is `known` (the indexed one) is not parsed again: only its hash is set."""
+    root, rel, post_id, lang, known = item
     path = Path(root) / rel
     try:
         data = path.read_bytes()
@@ -178,6 +236,8 @@ def _read_row(item: tuple[str, str, str, str]) -> DocRow | None:
         return None
     except OSError as exc:
         return DocRow(rel, post_id, lang, "", "", "", "\n", "\n", "", "", "", f"cannot read: {exc.strerror}", "", "")
+    if known is not None and hashlib.blake2b(data, digest_size=16).hexdigest() == known:
+        return DocRow(rel, post_id, lang, "", "", "", "\n", "\n", "", "", known, None, "", "")
     return _doc_row(rel, post_id, lang, data, path).project()
 
 
@@ -192,6 +252,8 @@ def _scan_dir(folder: str, racy_after: int) -> Snapshot:
         entries = os.scandir(folder)
     except FileNotFoundError:
         return snap
+    except OSError as exc:
+        raise ArchiveError(f"{folder}: cannot read: {exc.strerror}") from None
     with entries:
         for entry in entries:
             name = entry.name
@@ -238,9 +300,10 @@ def _compare_dirs(posts: str, names: list[str], stored: dict[str, bytes], racy_a
     return changed, gone, to_read, files
 
 
-def _forked(work: Callable[[], ScanPart]) -> ScanPart | None:
-    """Run `work` in a forked child and return its result; None if that failed (the caller
-    then does the work itself). The child touches no SQLite and leaves with os._exit."""
+def _forked(work: Callable[[], ScanPart]) -> Callable[[], ScanPart | None] | None:
+    """Start `work` in a forked child; returns what collects its result (None if the child
+    failed: the caller then does the work itself), or None if no child could be started. The
+    child touches no SQLite and leaves with os._exit."""
     try:
         read_end, write_end = os.pipe()
         pid = os.fork()
@@ -254,14 +317,18 @@ def _forked(work: Callable[[], ScanPart]) -> ScanPart | None:
         finally:
             os._exit(0)
     os.close(write_end)
-    with os.fdopen(read_end, "rb") as fh:
-        data = fh.read()
-    os.waitpid(pid, 0)
-    try:
-        changed, gone, to_read, files = marshal.loads(data)
-    except (EOFError, ValueError, TypeError):
-        return None
-    return changed, gone, to_read, files
+
+    def collect() -> ScanPart | None:
+        with os.fdopen(read_end, "rb") as fh:
+            data = fh.read()
+        os.waitpid(pid, 0)
+        try:
+            changed, gone, to_read, files = marshal.loads(data)
+        except (EOFError, ValueError, TypeError):
+            return None
+        return changed, gone, to_read, files
+
+    return collect
 
 
 def _changed_names(old: Snapshot, new: Snapshot) -> Iterator[str]:
@@ -319,13 +386,16 @@ _DOC_COLUMNS = "d.id, d.path, d.post_id, d.lang, d.title, d.date"
 class Index:
     """The search index of one archive."""
 
-    def __init__(self, archive: Archive, notice: Notice | None = None, *, use_fts: bool | None = None) -> None:
+    def __init__(self, archive: Archive, notice: Notice | None = None, *, use_fts: bool | None = None,
+                 announce_build: bool = True) -> None:
         self.archive = archive
+        self.announce_build = announce_build
         self.path = archive.data_dir / INDEX_NAME
         self.notice: Notice = notice or (lambda message: None)
         self.use_fts = fts_available() if use_fts is None else use_fts
         self._db: sqlite3.Connection | None = None
         self._rebuilding = False
+        self.created = False  # the index file was made (or made again) by this object
 
     # -- opening
 
@@ -365,13 +435,15 @@ class Index:
             self.archive.data_dir.mkdir(exist_ok=True)
         except OSError as exc:
             raise OpedError(f"{self.archive.data_dir}: cannot create the search index folder: {exc.strerror}") from None
-        if fresh and not self._rebuilding:
+        if fresh and not self._rebuilding and self.announce_build:
             self.notice("Building the search index (first use)…")
+        self.created = self.created or fresh
         try:
             return self._connect()
         except (sqlite3.DatabaseError, IndexDamaged) as exc:
             self.notice(f"The search index was unusable ({_reason(exc)}); rebuilding it.")
             self._delete_files()
+            self.created = True
             return self._connect()
 
     def _delete_files(self) -> None:
@@ -420,6 +492,7 @@ class Index:
                 raise OpedError(f"{self.path}: the search index is busy (locked by another process)") from None
             self.notice(f"The search index was damaged ({_reason(exc)}); rebuilding it.")
             self._delete_files()
+            self.created = True
             return operation()
 
     # -- freshness
@@ -437,6 +510,34 @@ class Index:
         finally:
             self._rebuilding = False
 
+    def refresh(self) -> None:
+        """Bring the index up to date: trust a live watcher (`opedarchive watch`) that has
+        applied every change up to now, else check the files (`sync`)."""
+        if not self._watched():
+            self.sync()
+
+    def _watched(self) -> bool:
+        """True when a watcher vouches that this index holds every change made before now."""
+        if not self.path.exists():
+            return False
+        from opedarchive.watching import watcher_vouches
+
+        if not watcher_vouches(self.archive):
+            return False
+        self.guarded(lambda: self.db)
+        return not self.created  # a file made just now holds nothing yet
+
+    def sync_folders(self, names: Iterable[str]) -> SyncStats:
+        """Bring the index up to date with the year folders `names` only (where a watcher saw
+        events); a name that is neither a folder nor known to the index is ignored."""
+        def run() -> SyncStats:
+            stored = self._stored()
+            posts = self.archive.posts_dir
+            wanted = [n for n in names if n in stored or (posts / n).is_dir()]
+            return self._apply(self._scan(stored, wanted)) if wanted else SyncStats()
+
+        return self.guarded(run)  # type: ignore[no-any-return]
+
     def _sync(self) -> SyncStats:
         return self._apply(self._scan(self._stored()))
 
@@ -444,20 +545,29 @@ class Index:
         # Snapshots stay marshalled but for the folder at hand: memory stays small at 150k files.
         return dict(self.db.execute("SELECT name, snapshot FROM dirs").fetchall())
 
-    def _scan(self, stored: dict[str, bytes]) -> ScanResult:
-        """Compare every year folder with its stored snapshot (no SQL: safe beside a query).
-        On a big archive a forked child takes half the folders: stat() is CPU-bound here."""
+    def _scan(self, stored: dict[str, bytes], only: Iterable[str] | None = None) -> ScanResult:
+        """Compare every year folder (or those named in `only`) with its stored snapshot (no
+        SQL: safe beside a query). On a big archive a forked child takes half the folders:
+        stat() is CPU-bound here."""
         posts = str(self.archive.posts_dir)
-        names = _year_dirs(self.archive.posts_dir)
+        present = _year_dirs(self.archive.posts_dir)
+        names = present if only is None else sorted(set(only))
         racy_after = time.time_ns() - RACY_NS
         result = ScanResult(stored)
         big = sum(len(blob) for blob in stored.values()) >= FORK_MIN_BYTES
-        if big and len(names) >= 2 and hasattr(os, "fork"):
-            theirs = _forked(lambda: _compare_dirs(posts, names[1::2], stored, racy_after))
-            names = names[0::2] if theirs is not None else names
+        theirs: ScanPart | None = None
+        if only is None and big and len(names) >= 2 and hasattr(os, "fork"):
+            # The child's half and this process's half at the same time, on the two cores.
+            other = names[1::2]
+            collect = _forked(lambda: _compare_dirs(posts, other, stored, racy_after))
+            if collect is not None:
+                names = names[0::2]
+                mine = _compare_dirs(posts, names, stored, racy_after)
+                theirs = collect() or _compare_dirs(posts, other, stored, racy_after)
+            else:
+                mine = _compare_dirs(posts, names, stored, racy_after)
         else:
-            theirs = None
-        mine = _compare_dirs(posts, names, stored, racy_after)
+            mine = _compare_dirs(posts, names, stored, racy_after)
         for part in (mine, theirs):
             if part is not None:
                 changed, gone, to_read, files = part
@@ -465,7 +575,7 @@ class Index:
                 result.gone.extend(gone)
                 result.to_read += to_read
                 result.files += files
-        for name in stored.keys() - set(_year_dirs(self.archive.posts_dir)):  # a year folder was removed
+        for name in stored.keys() - set(present) - result.changed.keys():  # a year folder was removed
             result.changed[name] = marshal.dumps({})
             result.gone.extend(f"{POSTS_DIR}/{name}/{f}" for f in marshal.loads(stored[name]))
         return result
@@ -488,8 +598,11 @@ class Index:
             for row in rows:
                 if row is None:
                     continue
-                found = db.execute("SELECT hash FROM docs WHERE path = ?", (row.path,)).fetchone()
+                found = db.execute("SELECT hash, meta FROM docs WHERE path = ?", (row.path,)).fetchone()
                 if found is not None and found[0] == row.hash:
+                    if found[1] is None:  # indexed before migration 003: add what `list` shows
+                        db.execute("UPDATE docs SET meta = ?, words = ?, abstract = ?, error_line = ? WHERE path = ?",
+                                   (row.meta, row.words, row.abstract, row.error_line, row.path))
                     continue  # touched, not changed
                 if row.error:
                     stats.unreadable += 1
@@ -504,6 +617,7 @@ class Index:
                     self._insert_docs(db, batch)
                     batch = []
             self._insert_docs(db, batch)
+            db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
             db.executemany("INSERT OR REPLACE INTO dirs VALUES (?, ?)", changed.items())
             db.execute("DELETE FROM dirs WHERE snapshot = ?", (marshal.dumps({}),))
             db.execute("COMMIT")
@@ -513,18 +627,22 @@ class Index:
             raise
         return stats
 
-    def _items(self, stored: dict[str, bytes], changed: dict[str, bytes]) -> Iterator[tuple[str, str, str, str]]:
-        """(archive root, relative path, id, lang) of every post file to read again."""
+    def _items(self, stored: dict[str, bytes], changed: dict[str, bytes]) -> Iterator[Item]:
+        """(archive root, relative path, id, lang, indexed hash) of every post file to read again;
+        the hash is None where the index has no complete row of the file."""
         root = str(self.archive.root)
+        db = self.db
         for name, blob in changed.items():
             old = marshal.loads(stored[name]) if name in stored else {}
             for file_name in _changed_names(old, marshal.loads(blob)):
                 parts = split_file_name(file_name)
                 if parts:
-                    yield root, f"{POSTS_DIR}/{name}/{file_name}", *parts
+                    rel = f"{POSTS_DIR}/{name}/{file_name}"
+                    found = db.execute("SELECT hash FROM docs WHERE path = ? AND meta IS NOT NULL", (rel,)).fetchone()
+                    yield root, rel, *parts, found[0] if found else None
 
     @staticmethod
-    def _read_parallel(items: Iterable[tuple[str, str, str, str]]) -> Iterator[DocRow | None]:
+    def _read_parallel(items: Iterable[Item]) -> Iterator[DocRow | None]:
         """Rows of `items` read and parsed by worker processes while this one writes to SQLite,
         one window ahead at most, so that memory stays small however slow the writing."""
         import itertools
@@ -544,10 +662,10 @@ class Index:
 
     def _insert_docs(self, db: sqlite3.Connection, batch: list[tuple[int, DocRow]]) -> None:
         db.executemany(
-            "INSERT INTO docs (id, path, post_id, lang, title, date, day, authors, tags, outlet, kind, hash, error) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO docs (id, path, post_id, lang, title, date, day, authors, tags, outlet, kind, hash, error, "
+            "meta, words, abstract, error_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(i, r.path, r.post_id, r.lang, r.title, r.date, r.day, r.authors, r.tags, r.outlet, r.kind,
-              r.hash, r.error) for i, r in batch],
+              r.hash, r.error, r.meta, r.words, r.abstract, r.error_line) for i, r in batch],
         )
         readable = [(i, r) for i, r in batch if not r.error]
         db.executemany("INSERT INTO texts VALUES (?, ?, ?)", [(i, r.title_form, r.body_form) for i, r in readable])
@@ -591,6 +709,9 @@ class Index:
                      until: str | None = None) -> list[Hit]:
         """`sync()` then `search()`, overlapped: the query runs while the files are checked
         (on the other core); if anything changed, the index is updated and the query run again."""
+        if self._watched():
+            return self.search(query, limit=limit, since=since, until=until)
+
         def run() -> list[Hit]:
             stored = self._stored()
             with ThreadPoolExecutor(max_workers=1) as pool:
@@ -629,6 +750,10 @@ class Index:
                 sql += f" LIMIT {int(limit)}"
             return [_hit(r, 0.0) for r in db.execute(sql, args)]
         plans = [plan for plan in (_group_plan(g) for g in query.groups) if plan] if self.use_fts else []
+        if len(plans) == 1 and limit:
+            hits = self._best_candidates(db, plans[0], where, args, query, limit)
+            if hits is not None:
+                return hits
         if plans:
             ctes, joins, ranks, match_args = [], [], [], []
             for n, (sql, group_args) in enumerate(plans):
@@ -650,6 +775,33 @@ class Index:
                f"WHERE {' AND '.join(where)} ORDER BY d.date DESC, d.id")
         return self._verified(db, db.execute(sql, args), query, limit, ranked=False)
 
+    def _best_candidates(self, db: sqlite3.Connection, plan: tuple[str, list[str]], where: list[str],
+                         args: list[Any], query: Query, limit: int) -> list[Hit] | None:
+        """The hits of a one-group query from its best-ranked candidates only, when they are
+        enough; None when the whole ranking is needed. A common word matches most posts, and
+        ranking them all (and joining each to `docs`) is what costs; FTS5 keeps only the best
+        `CANDIDATES` cheaply. Candidates ranked equal to the last one kept may have company
+        left out, so only those ranked strictly better count: the answer is the same as the
+        whole ranking's."""
+        sql, match_args = plan
+        wanted = max(CANDIDATE_FACTOR * limit, CANDIDATES)
+        if wanted > 10_000:  # SQLite takes at most 32,766 values in one statement
+            return None
+        best = db.execute(f"SELECT id, r FROM ({sql}) ORDER BY r LIMIT {wanted}", match_args).fetchall()
+        complete = len(best) < wanted  # every match is a candidate
+        if not complete:
+            cutoff = best[-1][1]
+            best = [c for c in best if c[1] < cutoff]
+        if not best:
+            return [] if complete else None
+        values = ", ".join("(?, ?)" for _ in best)
+        rows = db.execute(
+            f"WITH c(id, r) AS (VALUES {values}) SELECT {_DOC_COLUMNS}, c.r AS rank FROM docs d "
+            f"JOIN c ON c.id = d.id WHERE {' AND '.join(where)} ORDER BY rank, d.date DESC, d.id",
+            [*(v for c in best for v in c), *args])
+        hits = self._verified(db, rows, query, limit, ranked=True)
+        return hits if complete or len(hits) >= limit else None
+
     def _verified(self, db: sqlite3.Connection, rows: Iterable[tuple[Any, ...]], query: Query,
                   limit: int | None, ranked: bool) -> list[Hit]:
         """Candidates that really match (word edges, short terms, exclusions), in order."""
@@ -669,6 +821,88 @@ class Index:
             hits.sort(key=lambda h: -h.score)
             hits = hits[:limit] if limit else hits
         return hits
+
+    # -- listing: what `list` and `summary` show, without reading the post files
+
+    def unreadable(self) -> list[tuple[str, str, int | None]]:
+        """(path, reason, line) of every post file that could not be read, in path order."""
+        rows = self.guarded(lambda: self.db.execute(
+            "SELECT path, error, error_line FROM docs WHERE error IS NOT NULL ORDER BY path").fetchall())
+        return [(str(p), str(e), line) for p, e, line in rows]
+
+    def newest(self, languages: list[str], limit: int, oldest_first: bool = False) -> list[str]:
+        """Ids of the `limit` posts whose original (the first version in the archive's
+        language order) is newest, newest first, ties by id as `select.sort_posts` orders them."""
+        def rank(table: str) -> str:
+            whens = " ".join(f"WHEN {_literal(code)} THEN {n}" for n, code in enumerate(languages))
+            return f"(CASE {table}.lang {whens} ELSE {len(languages)} END)" if languages else "0"
+
+        order = "ASC" if oldest_first else "DESC"
+        sql = (
+            "SELECT d.post_id FROM docs d WHERE d.error IS NULL AND NOT EXISTS ("
+            "SELECT 1 FROM docs o WHERE o.post_id = d.post_id AND o.error IS NULL AND o.id <> d.id "
+            f"AND ({rank('o')} < {rank('d')} OR ({rank('o')} = {rank('d')} AND o.lang < d.lang))) "
+            f"ORDER BY d.date {order}, d.post_id {order} LIMIT ?"
+        )
+        return [r[0] for r in self.guarded(lambda: self.db.execute(sql, (limit,)).fetchall())]
+
+    def listed_versions(self, post_ids: list[str] | None = None, *, titles: bool = True) -> Iterator[tuple[Any, ...]]:
+        """(post id, lang, title, date, day, meta, words) of every readable version (of
+        `post_ids` only, if given), grouped by post (see `listed_version`); without `titles`,
+        title and day are None (less to read for `summary`)."""
+        columns = "post_id, lang, " + ("title, date, day" if titles else "NULL, date, NULL") + ", meta, words"
+        rows: Iterable[tuple[Any, ...]]
+        if post_ids is None:  # row by row: 150,000 of them at once would cost memory
+            rows = self.guarded(lambda: self.db.execute(
+                f"SELECT {columns} FROM docs WHERE error IS NULL ORDER BY post_id"))
+        else:
+            rows = self._by_posts(columns, post_ids)
+            rows.sort(key=lambda r: r[0])  # grouped by post
+        yield from rows
+
+    def _by_posts(self, columns: str, post_ids: list[str]) -> list[tuple[Any, ...]]:
+        """`columns` of the readable versions of `post_ids`, in order of path within a post."""
+        rows: list[tuple[Any, ...]] = []
+        for start in range(0, len(post_ids), 500):
+            chunk = post_ids[start:start + 500]
+            sql = (f"SELECT {columns} FROM docs WHERE error IS NULL AND post_id IN "
+                   f"({', '.join('?' * len(chunk))}) ORDER BY post_id")
+            rows.extend(self.guarded(lambda: self.db.execute(sql, chunk).fetchall()))  # noqa: B023 - run at once
+        return rows
+
+    def details(self, post_ids: list[str]) -> dict[tuple[str, str], tuple[str, str]]:
+        """(path, abstract) of every readable version of `post_ids`, by (post id, lang); the
+        abstract is the summary extracted from the body."""
+        rows = self._by_posts("post_id, lang, path, abstract", post_ids)
+        return {(post_id, lang): (path, abstract or "") for post_id, lang, path, abstract in rows}
+
+    def generation(self) -> int:
+        """A number that changes whenever the index's rows may have changed."""
+        row = self.guarded(lambda: self.db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone())
+        return int(row[0]) if row else -1
+
+    def cached(self, key: str, generation: int) -> Any:
+        """What `keep` kept under `key` at `generation`; None if it was not kept, or at another."""
+        row = self.guarded(lambda: self.db.execute(
+            "SELECT value FROM cache WHERE key = ? AND generation = ?", (key, generation)).fetchone())
+        return None if row is None else marshal.loads(row[0])
+
+    def keep(self, key: str, generation: int, value: Any) -> None:
+        """Keep `value` (plain data) under `key`, valid at `generation` only."""
+        blob = marshal.dumps(value)
+        db = self.db
+        db.execute("PRAGMA busy_timeout = 100")  # never wait long for what is only a cache
+        try:
+            db.execute("INSERT OR REPLACE INTO cache VALUES (?, ?, ?)", (key, generation, blob))
+        except sqlite3.OperationalError:
+            pass  # busy (a writer holds the index): the figures are computed again next time
+        finally:
+            db.execute("PRAGMA busy_timeout = 30000")
+
+    def post_count(self) -> int:
+        """How many posts have at least one readable version."""
+        return int(self.guarded(lambda: self.db.execute(
+            "SELECT count(DISTINCT post_id) FROM docs WHERE error IS NULL").fetchone()[0]))
 
     def count(self) -> int:
         """How many post files the index holds."""
@@ -715,6 +949,10 @@ def spaced_part(form: str) -> str:
 def khmer_part(form: str) -> str:
     """What the `khmer` trigram table indexes of a search form: its Khmer runs."""
     return " ".join(_KHMER_RUN.findall(form))
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _quoted(text: str) -> str:

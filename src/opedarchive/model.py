@@ -36,6 +36,10 @@ class Version:
     meta: dict[str, Any]
     body: str
     path: Path | None = None
+    # Figures of the body, kept by the search index so that `list` and `summary` can show a
+    # version without reading its file (its `body` is then empty); None: compute from `body`.
+    abstract: str | None = field(default=None, compare=False, repr=False)
+    words: int | None = field(default=None, compare=False, repr=False)
 
     @property
     def title(self) -> str:

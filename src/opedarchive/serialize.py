@@ -28,7 +28,8 @@ def post_summary(post: Post) -> str:
     for version in post.versions.values():
         if version.get("summary"):
             return " ".join(version.get("summary").split())
-    return extract_summary(post.original.body)
+    original = post.original
+    return original.abstract if original.abstract is not None else extract_summary(original.body)
 
 
 def _rel(path: Path | None, root: Path | None) -> str:

@@ -71,6 +71,7 @@ from opedarchive.cli import archive_cmds, browse, importing, posts  # noqa: E402
 from opedarchive.cli import export as export_cmd  # noqa: E402
 from opedarchive.cli import search as search_cmd  # noqa: E402
 from opedarchive.cli import summary as summary_cmd  # noqa: E402
+from opedarchive.cli import watch as watch_cmd  # noqa: E402
 
 archive_cmds.register(app)
 posts.register(app)
@@ -78,6 +79,7 @@ browse.register(app)
 importing.register(app)
 search_cmd.register(app)
 summary_cmd.register(app)
+watch_cmd.register(app)
 export_cmd.register(app)
 
 

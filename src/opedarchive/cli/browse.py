@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from opedarchive.cli import filters
-from opedarchive.cli.common import open_archive, out, print_json
+from opedarchive.cli.common import open_archive, out, print_json, say
 from opedarchive.cli.paging import KhmerWidth, print_paged, width_model
 from opedarchive.errors import OpedError, UsageError
 
@@ -41,15 +41,14 @@ def list_posts(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array (see the README for its shape).")] = False,
 ) -> None:
     """List posts as a table, newest first, with filters."""
-    from opedarchive.select import sort_posts
+    from opedarchive.listing import select_posts
     from opedarchive.serialize import post_json
 
     archive = open_archive()
     flt = filters.post_filter(author, tag, lang, outlet, kind, since, until, year, untranslated)
-    matching, total = filters.matching_posts(archive, flt)
-    posts = sort_posts(matching, sort.value, reverse)
-    if limit:
-        posts = posts[:limit]
+    selection = select_posts(archive, flt, sort.value, reverse, limit, notice=say)
+    filters.warn_skipped(selection.problems)
+    posts, total = selection.posts, selection.total
     if as_json:
         print_json([post_json(p, archive.root) for p in posts])
         return

@@ -10,8 +10,7 @@ import typer
 from opedarchive.errors import UsageError
 
 if TYPE_CHECKING:
-    from opedarchive.archive import Archive
-    from opedarchive.model import Post
+    from opedarchive.errors import PostFileError
     from opedarchive.select import PostFilter
 
 Author = Annotated[str | None, typer.Option(help="Posts by an author (any part of the name).")]
@@ -49,12 +48,9 @@ def post_filter(
     )
 
 
-def matching_posts(archive: Archive, flt: PostFilter) -> tuple[list[Post], int]:
-    """The archive's posts that pass `flt`, and how many posts it has in all; a file that
-    cannot be read is a warning on stderr."""
+def warn_skipped(problems: list[PostFileError]) -> None:
+    """One warning on stderr per post file that could not be read."""
     from opedarchive.cli.common import warn
 
-    result = archive.load()
-    for problem in result.problems:
+    for problem in problems:
         warn(f"skipped {problem}")
-    return [p for p in result.posts if flt.matches(p)], len(result.posts)

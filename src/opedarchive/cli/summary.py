@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from opedarchive.cli import filters
-from opedarchive.cli.common import open_archive, out, print_json
+from opedarchive.cli.common import open_archive, out, print_json, say
 from opedarchive.cli.paging import KhmerWidth, width_model
 
 
@@ -26,11 +26,12 @@ def summary(
     khmer_width: Annotated[KhmerWidth | None, typer.Option(help="How the terminal measures Khmer: glibc or rich (default: [terminal] khmer_width, else glibc).", show_default=False)] = None,
 ) -> None:
     """The archive at a glance: posts per year or month, authors, outlets, tags, translations."""
-    from opedarchive.summary import summarize
+    from opedarchive.listing import summarize_posts
 
     archive = open_archive()
     flt = filters.post_filter(author, tag, lang, outlet, kind, since, until, year, untranslated)
-    figures = summarize(filters.matching_posts(archive, flt)[0], latest=latest)
+    figures, problems = summarize_posts(archive, flt, latest=latest, notice=say)
+    filters.warn_skipped(problems)
     if as_json:
         print_json(figures.to_json())
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 _SENTENCE_END = re.compile(r"(?<=[.!?។៕])[\"”’»)]*\s+|(?<=[។៕])")
 _MARKDOWN_NOISE = re.compile(r"^\s*(?:#+|[-*+]|[0-9]+[.)]|>)\s+", re.M)
@@ -19,18 +20,36 @@ def plain_text(markdown: str) -> str:
 
 def sentences(text: str) -> list[str]:
     """Split into sentences at `.`, `!`, `?`, `។` and `៕`."""
-    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+    return list(_sentences(text))
+
+
+def _sentences(text: str) -> Iterator[str]:
+    """`sentences`, one at a time (a summary needs only the first few of a long text)."""
+    start = 0
+    for end in _SENTENCE_END.finditer(text):
+        piece = text[start:end.start()].strip()
+        start = end.end()
+        if piece:
+            yield piece
+    piece = text[start:].strip()
+    if piece:
+        yield piece
 
 
 def extract_summary(body: str, limit: int = 200) -> str:
     """The first sentences of `body` that fit in about `limit` characters (at least one,
     cut at a word boundary with an ellipsis when that one is longer)."""
-    paragraphs = [p for p in plain_text(body).split("\n\n") if p.strip()]
+    return summary_of_plain(plain_text(body), limit)
+
+
+def summary_of_plain(plain: str, limit: int = 200) -> str:
+    """`extract_summary` of a body already made plain text by `plain_text`."""
+    paragraphs = [p for p in plain.split("\n\n") if p.strip()]
     if not paragraphs:
         return ""
     text = " ".join(" ".join(p.split()) for p in paragraphs[:3])
     out = ""
-    for sentence in sentences(text):
+    for sentence in _sentences(text):
         candidate = f"{out} {sentence}".strip()
         if out and len(candidate) > limit:
             break

@@ -55,7 +55,7 @@ def char_width(ch: str, model: str = DEFAULT_MODEL) -> int:
 def cell_width(text: str, model: str = DEFAULT_MODEL) -> int:
     """Cells that `text` (one line) takes on a terminal of the given model."""
     if text.isascii():
-        return sum(1 for ch in text if " " <= ch < "\x7f")
+        return len(text) if text.isprintable() else sum(1 for ch in text if " " <= ch < "\x7f")
     return sum(char_width(ch, model) for ch in text)
 
 
