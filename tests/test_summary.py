@@ -102,3 +102,16 @@ def test_summary_key_wins_over_the_extract(seeded: Path, cli: Invoke) -> None:
     assert latest[NEUTRAL].startswith("Reading the article “Election Committee Rejects")
     listed = {p["id"]: p["summary"] for p in json.loads(cli("list", "--json").stdout)}
     assert listed[JOKE] == "A court's joke."
+
+
+def test_the_dashboard_names_twenty_untranslated_posts_and_counts_the_rest(archive: Path, cli: Invoke) -> None:
+    for i in range(25):
+        added = cli("add", "-", "--title", f"Post {i:02d}", "--date", f"2021-03-{i + 1:02d}", input="Body.\n")
+        assert added.exit_code == 0
+    result = cli("summary")
+    assert result.exit_code == 0
+    assert "Lacking a translation (25)" in result.stdout
+    assert "2021-03-25-post-24" in result.stdout and "2021-03-06-post-05" in result.stdout
+    assert "2021-03-05-post-04" not in result.stdout.split("Latest")[0]
+    assert "… and 5 more ('list --untranslated' or 'summary --json' gives them all)" in result.stdout
+    assert len(json.loads(cli("summary", "--json").stdout)["untranslated"]) == 25

@@ -20,6 +20,9 @@ TOP = 10
 COLUMNS_MIN_WIDTH = 72
 
 
+# The dashboard names this many untranslated posts (newest first); --json has every one.
+UNTRANSLATED_SHOWN = 20
+
 def _fit(text: str, width: int, model: str) -> str:
     shown = truncate(text, width, model)
     return shown + " " * max(0, width - cell_width(shown, model))
@@ -99,7 +102,12 @@ def summary_lines(summary: Summary, title: str, width: int, model: str = DEFAULT
     lines += [Text(""), Text(f"Lacking a translation ({len(summary.untranslated)})", style="bold")]
     if not summary.untranslated:
         lines.append(Text("(none: every post has a translation)", style="dim"))
-    lines.extend(Text(truncate(post_id, width, model)) for post_id in summary.untranslated)
+    shown = summary.untranslated[:UNTRANSLATED_SHOWN]
+    lines.extend(Text(truncate(post_id, width, model)) for post_id in shown)
+    if len(summary.untranslated) > len(shown):
+        more = len(summary.untranslated) - len(shown)
+        lines.append(Text(f"… and {more:,} more ('list --untranslated' or 'summary --json' gives them all)",
+                          style="dim"))
     lines += [Text(""), Text("Latest", style="bold")]
     for post in summary.latest:
         head = Text(post.original.day.isoformat() + "  ", style="cyan")
