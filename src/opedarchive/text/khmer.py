@@ -21,9 +21,13 @@ CLUSTER_RE = re.compile(
 )
 
 
+_KHMER_DIGIT_RE = re.compile("[០-៩]")
+
+
 def khmer_digits_to_ascii(text: str) -> str:
     """`២០២២` → `2022`; every other character unchanged."""
-    return text.translate(_DIGIT_TABLE)
+    # Most texts hold no Khmer digit: one C scan instead of a table lookup per character.
+    return text.translate(_DIGIT_TABLE) if _KHMER_DIGIT_RE.search(text) else text
 
 
 def ascii_digits_to_khmer(text: str) -> str:
