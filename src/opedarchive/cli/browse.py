@@ -10,7 +10,7 @@ import typer
 
 from opedarchive.cli import filters
 from opedarchive.cli.common import open_archive, out, print_json, say
-from opedarchive.cli.paging import KhmerWidth, print_paged, width_model
+from opedarchive.cli.paging import KhmerWidthOption, print_paged, width_model
 from opedarchive.errors import OpedError, UsageError
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def show(
     raw: Annotated[bool, typer.Option("--raw", help="Print the file exactly as stored.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the post with every version's body and the paragraph alignment as JSON.")] = False,
     no_pager: Annotated[bool, typer.Option("--no-pager", help="Never page (default: $PAGER, else 'less -R', when the output is taller than the terminal).")] = False,
-    khmer_width: Annotated[KhmerWidth | None, typer.Option(help="How the terminal measures Khmer: glibc (tmux, xterm, iTerm2) or rich (kitty). Default: [terminal] khmer_width in opedarchive.toml, else glibc.", show_default=False)] = None,
+    khmer_width: KhmerWidthOption = None,
 ) -> None:
     """Show one post: its languages side by side on a wide terminal, else one after the other."""
     from opedarchive.serialize import post_json

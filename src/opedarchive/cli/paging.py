@@ -8,7 +8,9 @@ import shutil
 import subprocess
 import sys
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
+
+import typer
 
 from opedarchive.errors import ArchiveError
 
@@ -25,6 +27,17 @@ class KhmerWidth(str, Enum):
 
     GLIBC = "glibc"
     RICH = "rich"
+
+
+# The `--khmer-width` option, shared by every command that draws Khmer.
+KhmerWidthOption = Annotated[
+    KhmerWidth | None,
+    typer.Option(
+        help="How the terminal measures Khmer: glibc (tmux, xterm, iTerm2) or rich (kitty). "
+        "Default: [terminal] khmer_width in opedarchive.toml, else glibc.",
+        show_default=False,
+    ),
+]
 
 
 def width_model(option: KhmerWidth | None, archive: Archive) -> str:

@@ -8,7 +8,7 @@ import typer
 
 from opedarchive.cli import filters
 from opedarchive.cli.common import open_archive, out, print_json, say
-from opedarchive.cli.paging import KhmerWidth, width_model
+from opedarchive.cli.paging import KhmerWidthOption, width_model
 
 
 def summary(
@@ -23,7 +23,7 @@ def summary(
     untranslated: filters.Untranslated = False,
     latest: Annotated[int, typer.Option(min=0, help="How many of the newest posts to list.")] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON (see the README for its shape).")] = False,
-    khmer_width: Annotated[KhmerWidth | None, typer.Option(help="How the terminal measures Khmer: glibc or rich (default: [terminal] khmer_width, else glibc).", show_default=False)] = None,
+    khmer_width: KhmerWidthOption = None,
 ) -> None:
     """The archive at a glance: posts per year or month, authors, outlets, tags, translations."""
     from opedarchive.listing import summarize_posts
