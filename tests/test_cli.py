@@ -52,3 +52,28 @@ def test_unknown_option_is_a_usage_error(seeded: Path, cli: Invoke) -> None:
     assert result.exit_code == 2
     assert "No such option: --bogus" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_console_script_builds_only_the_command_it_runs() -> None:
+    from opedarchive.cli import invoked_command, narrowed
+
+    assert invoked_command(["--archive", "search", "list", "x"]) == "list"
+    assert invoked_command(["-a", "p", "search", "-w"]) == "search"
+    assert invoked_command(["--archive=p", "show", "x"]) == "show"
+    assert invoked_command(["--version"]) is None
+    assert invoked_command(["--", "list"]) is None
+    names = [c.name or c.callback.__name__ for c in narrowed(["-a", "p", "list", "--limit", "2"]).registered_commands]
+    assert names == ["list"]
+    assert len(app.registered_commands) > 10  # the app itself is not changed
+    for args in (["--help"], [], ["serch"], ["--archive", "p"]):
+        assert narrowed(args) is app
+
+
+def test_narrowed_and_whole_app_agree(tmp_path: Path) -> None:
+    """Help, errors and suggestions read the same through the console script (narrowed) as
+    through the whole app."""
+    run = "import sys; sys.argv[0] = 'opedarchive'; from opedarchive.cli import app, main; "
+    for args in (["search", "--help"], ["list", "--bogus"], ["serch"], ["--help"], ["-a", str(tmp_path), "list"]):
+        script, whole = (subprocess.run([sys.executable, "-c", run + call, *args], capture_output=True, text=True,
+                                        cwd=tmp_path, check=False) for call in ("main()", "app()"))
+        assert (script.returncode, script.stdout, script.stderr) == (whole.returncode, whole.stdout, whole.stderr)

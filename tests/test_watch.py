@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -213,3 +214,44 @@ def test_the_watcher_starts_again_when_its_folder_is_removed(
     assert _titles(cli)[JOKE] == "After the folder went"
     assert scans == []
     assert cli("watch", "--status").exit_code == 0
+
+
+def test_a_change_indexed_while_a_watched_search_runs_is_found(
+    seeded: Path, cli: Invoke, monkeypatch: pytest.MonkeyPatch, scans: list[int]
+) -> None:
+    """A watched search runs its query while it waits for the watcher's word; a change the
+    watcher commits in between must not be missed: the query runs again on the new index."""
+    from opedarchive.archive import Archive
+    from opedarchive.index import Index
+
+    assert cli("search", "candlelight").exit_code == 0  # the index is built and up to date
+    monkeypatch.setattr(watching, "watcher_status", lambda archive: object())
+
+    def vouches_after_a_change(archive: Archive) -> bool:
+        # What a watcher does on an event: apply the change to the index, then answer; after
+        # the command's query has run (on this tiny archive it takes a few milliseconds).
+        time.sleep(0.3)
+        _edit_title(seeded, "Zebracorn arrest")
+        with Index(archive) as index:
+            index.sync()
+        return True
+
+    monkeypatch.setattr(watching, "watcher_vouches", vouches_after_a_change)
+    scans.clear()
+    found = cli("search", "zebracorn", "--json")
+    assert found.exit_code == 0, found.stderr
+    assert [h["id"] for h in json.loads(found.stdout)] == [JOKE]
+    assert len(scans) == 1  # the change's own sync; the command itself trusted the "watcher"
+
+
+def test_a_watched_search_checks_the_files_when_the_watcher_does_not_answer(
+    seeded: Path, cli: Invoke, monkeypatch: pytest.MonkeyPatch, scans: list[int]
+) -> None:
+    assert cli("search", "candlelight").exit_code == 0
+    monkeypatch.setattr(watching, "watcher_status", lambda archive: object())
+    monkeypatch.setattr(watching, "watcher_vouches", lambda archive: False)
+    _edit_title(seeded, "Zebracorn arrest")
+    scans.clear()
+    found = cli("search", "zebracorn", "--json")
+    assert found.exit_code == 0 and [h["id"] for h in json.loads(found.stdout)] == [JOKE]
+    assert scans == [1]

@@ -26,12 +26,12 @@ import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from opedarchive.archive import POSTS_DIR, Archive, split_file_name
+from opedarchive.background import beside
 from opedarchive.errors import ArchiveError, OpedError, PostFileError
 from opedarchive.model import Version, decode_post_bytes, parse_post
 from opedarchive.query import Query, Term
@@ -708,18 +708,46 @@ class Index:
     def search_fresh(self, query: Query, *, limit: int | None = 20, since: str | None = None,
                      until: str | None = None) -> list[Hit]:
         """`sync()` then `search()`, overlapped: the query runs while the files are checked
-        (on the other core); if anything changed, the index is updated and the query run again."""
-        if self._watched():
-            return self.search(query, limit=limit, since=since, until=until)
+        (on the other core); if anything changed, the index is updated and the query run again.
+        With a live watcher, the query runs while the watcher is asked for its word instead."""
+        if self.path.exists():
+            from opedarchive.watching import watcher_status
+
+            if watcher_status(self.archive) is not None:
+                hits = self._search_watched(query, limit, since, until)
+                if hits is not None:
+                    return hits
 
         def run() -> list[Hit]:
             stored = self._stored()
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                pending = pool.submit(self._search, query, limit, since, until)
+            with beside(lambda: self._search(query, limit, since, until)) as pending:
                 scan = self._scan(stored)
-                hits = pending.result()
+            hits = pending.result()
             if scan.changed:
                 self._apply(scan)
+                hits = self._search(query, limit, since, until)
+            return hits
+
+        return self.guarded(run)  # type: ignore[no-any-return]
+
+    def _search_watched(self, query: Query, limit: int | None, since: str | None,
+                        until: str | None) -> list[Hit] | None:
+        """The hits, run while a live watcher is asked (cookie file) to vouch for the index;
+        None when it does not vouch. The generation read before the query and again after
+        the watcher's word tells whether a change reached the index meanwhile: then the query
+        runs again, on an index that now holds every change made before the question."""
+        from opedarchive.watching import watcher_vouches
+
+        def run() -> list[Hit] | None:
+            before = self._generation()
+            if self.created:
+                return None  # a file made just now holds nothing yet
+            with beside(lambda: self._search(query, limit, since, until)) as pending:
+                vouched = watcher_vouches(self.archive)
+            hits = pending.result()
+            if not vouched:
+                return None
+            if self._generation() != before:
                 hits = self._search(query, limit, since, until)
             return hits
 
@@ -878,7 +906,10 @@ class Index:
 
     def generation(self) -> int:
         """A number that changes whenever the index's rows may have changed."""
-        row = self.guarded(lambda: self.db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone())
+        return self.guarded(self._generation)  # type: ignore[no-any-return]
+
+    def _generation(self) -> int:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
         return int(row[0]) if row else -1
 
     def cached(self, key: str, generation: int) -> Any:

@@ -209,6 +209,11 @@ def _fm_split(text: str) -> tuple[str, str, int]:
     return fm, body.removeprefix("\n").lstrip("\n"), 2
 
 
+def body_of(text: str) -> str:
+    """The body of a post file's text, its front matter skipped unparsed (ValueError if none)."""
+    return _fm_split(text)[1]
+
+
 def decode_post_bytes(data: bytes, path: Path | str) -> str:
     """Bytes of a post file as text: UTF-8 (a byte-order mark is dropped), LF line ends."""
     if len(data) > MAX_POST_BYTES:

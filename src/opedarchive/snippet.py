@@ -118,6 +118,8 @@ def body_snippet(body: str, terms: list[Term], width: int = WINDOW) -> Snippet:
         count = sum(1 for t in terms if t.pattern.search(form))
         if count > best_count:
             best, best_count = n, count
+            if count == len(terms):
+                break  # none can hold more
     text = paras[best]
     spans = highlight(text, terms) if best_count else []
     snippet = cut(text, spans, spans[0][0] if spans else 0, width)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from opedarchive.background import beside
 from opedarchive.cli.common import open_archive, out, print_json, say
 from opedarchive.errors import PostFileError, UsageError
 
@@ -73,7 +74,10 @@ def search(
     since_day, until_day = _day(since, "--since"), _day(until, "--until")
     archive = open_archive()
     with _open_index(archive) as index:
-        hits = index.search_fresh(query, limit=limit, since=since_day, until=until_day)
+        # SQLite runs the query without Python's lock: load what the output needs meanwhile.
+        with beside(lambda: index.search_fresh(query, limit=limit, since=since_day, until=until_day)) as pending:
+            _load_output_modules(as_json)
+        hits = pending.result()
     if not hits:
         say(f"No posts match {text!r}." if text else "No posts match these filters.")
         raise typer.Exit(1)
@@ -86,18 +90,37 @@ def search(
     out().print(SearchResults(entries))
 
 
+def _load_output_modules(as_json: bool) -> None:
+    import opedarchive.snippet
+    import opedarchive.views.results  # noqa: F401
+
+    if not as_json:
+        import rich.console  # noqa: F401
+
+
+def _body(archive: Archive, hit: Hit) -> str | None:
+    """The body of a hit's file, without parsing its front matter: the index holds the title
+    and date, and found the file readable when it was last checked (a moment ago)."""
+    from opedarchive.model import body_of, decode_post_bytes
+
+    path = archive.root / hit.path
+    try:
+        return body_of(decode_post_bytes(path.read_bytes(), path))
+    except (OSError, PostFileError, ValueError):
+        return None  # changed or gone since the index was brought up to date
+
+
 def _entry(archive: Archive, hit: Hit, query: Query, parallel: bool) -> ResultEntry:
     from opedarchive.snippet import Snippet, body_snippet, highlight, parallel_paragraph
     from opedarchive.views.results import ResultEntry
 
     terms = query.terms
     entry = ResultEntry(hit.date, hit.post_id, hit.lang, Snippet(hit.title), Snippet(""))
-    try:
-        version = archive.read_version(archive.root / hit.path, hit.lang)
-    except PostFileError:
-        return entry  # changed or gone since the index was brought up to date: show what we know
-    entry.title = Snippet(version.title, highlight(version.title, terms))
-    entry.snippet = body_snippet(version.body, terms)
+    body = _body(archive, hit)
+    if body is None:
+        return entry  # show what the index knows
+    entry.title = Snippet(hit.title, highlight(hit.title, terms))
+    entry.snippet = body_snippet(body, terms)
     if parallel:
         try:
             post = archive.get(hit.post_id)
