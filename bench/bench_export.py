@@ -92,14 +92,14 @@ def main() -> int:
         seconds, rss, _, cpu = measure([*oped, "export", "--html", "-o", str(site)])
         results["full_export_s"], results["full_export_rss_mb"] = round(seconds, 2), rss // 2**20
         results["full_export_cpu_s"] = round(cpu, 2)
-        seconds, _, _, _ = measure([*oped, "export", "--html", "-o", str(site)])
-        results["reexport_unchanged_s"] = round(seconds, 2)
+        seconds, _, _, cpu = measure([*oped, "export", "--html", "-o", str(site)])
+        results["reexport_unchanged_s"], results["reexport_unchanged_cpu_s"] = round(seconds, 2), round(cpu, 2)
         victim = sorted((corpus / "posts").rglob("*.en.md"))[len(list((corpus / "posts").rglob("*.en.md"))) // 2]
         original = victim.read_bytes()
         try:
             victim.write_bytes(original + b"\nOne more sentence, added by the benchmark.\n")
-            seconds, _, stderr, _ = measure([*oped, "export", "--html", "-o", str(site)])
-            results["reexport_one_edit_s"] = round(seconds, 2)
+            seconds, _, stderr, cpu = measure([*oped, "export", "--html", "-o", str(site)])
+            results["reexport_one_edit_s"], results["reexport_one_edit_cpu_s"] = round(seconds, 2), round(cpu, 2)
             results["reexport_one_edit_report"] = stderr.strip().splitlines()[-1]
         finally:
             victim.write_bytes(original)
@@ -114,6 +114,7 @@ def main() -> int:
             results["cpu_vs_hugo"] = round(float(results["full_export_cpu_s"]) / max(cpu, 0.01), 2)  # type: ignore[arg-type]
             results["time_vs_hugo"] = round(float(results["full_export_s"]) / seconds, 2)  # type: ignore[arg-type]
             results["memory_vs_hugo"] = round(int(results["full_export_rss_mb"]) / max(1, rss // 2**20), 2)  # type: ignore[call-overload]
+    results["load_average_after"] = os.getloadavg()[0]
     print(json.dumps(results, indent=2, ensure_ascii=False))
     out = REPO / "bench" / "out"
     out.mkdir(exist_ok=True)

@@ -131,10 +131,14 @@ class OutputDir:
     def fresh(self, rel: str, key: str) -> bool:
         """True (and the file is kept) when `rel` was written last time from inputs hashing to `key`."""
         if self.old.get(rel) == key and os.path.isfile(os.path.join(self.root, rel)):
-            self.new[rel] = key
-            self.unchanged += 1
+            self.keep(rel, key)
             return True
         return False
+
+    def keep(self, rel: str, key: str) -> None:
+        """Keep a file the caller found as it was last time (see `fresh`)."""
+        self.new[rel] = key
+        self.unchanged += 1
 
     def write(self, rel: str, data: bytes, key: str | None = None) -> None:
         """Write one file (only if its bytes changed) and record it."""

@@ -6,19 +6,23 @@ post, the templates and the site's settings (term pages are named from the term 
 can be made before the others are read. Then, from what the first pass gathered (one small
 Entry per post), the listings, term pages, feed and sitemap. Only post files whose size or
 modification time changed are read, and only files whose inputs changed are rendered; the
-manifest of the output folder remembers both."""
+manifest of the output folder remembers both, a piece at a time, so that a re-export after one
+edit decodes only the piece that changed (and, when no listing changed, nothing else)."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
+import zlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from opedarchive import __version__
@@ -28,6 +32,7 @@ from opedarchive.export.base import ExportResult, OutputDir, digest, write_if_ch
 from opedarchive.export.markup import format_date, language_name, markdown_html, safe_url
 from opedarchive.model import Post, Version, order_languages
 from opedarchive.serialize import json_value, post_summary
+from opedarchive.text.searchform import _QUOTES_TABLE, search_form
 from opedarchive.text.slug import slugify
 
 if TYPE_CHECKING:
@@ -198,26 +203,28 @@ def _images(version: Version, post_id: str) -> list[dict[str, Any]]:
     return out
 
 
-def _version_context(version: Version, post_id: str, links: dict[str, dict[str, str]], root: str) -> dict[str, Any]:
+def _version_context(version: Version, post_id: str, links: dict[str, dict[str, str]], root: str) -> SimpleNamespace:
+    """One version's metadata as post.html shows it. (Templates get objects, not dicts: Jinja
+    tries an attribute before a key, and the failed attempt on a dict costs an exception.)"""
     def linked(kind: str, names: Iterable[str]) -> list[tuple[str, str]]:
         return [(name, root + links[kind][name]) for name in names if name in links[kind]]
 
     outlet = version.get("outlet")
-    return {
-        "lang": version.lang,
-        "name": language_name(version.lang),
-        "title": version.title,
-        "date": version.day.isoformat(),
-        "date_text": format_date(version.day, version.lang),
-        "authors": linked("authors", version.authors),
-        "affiliation": version.get("affiliation"),
-        "outlet": next(iter(linked("outlets", [outlet])), None) if outlet else None,
-        "kind": version.get("kind"),
-        "tags": linked("tags", version.tags),
-        "translator": version.get("translator"),
-        "source_url": safe_url(version.get("source_url")),
-        "images": _images(version, post_id),
-    }
+    return SimpleNamespace(
+        lang=version.lang,
+        name=language_name(version.lang),
+        title=version.title,
+        date=version.day.isoformat(),
+        date_text=format_date(version.day, version.lang),
+        authors=linked("authors", version.authors),
+        affiliation=version.get("affiliation"),
+        outlet=next(iter(linked("outlets", [outlet])), None) if outlet else None,
+        kind=version.get("kind"),
+        tags=linked("tags", version.tags),
+        translator=version.get("translator"),
+        source_url=safe_url(version.get("source_url")),
+        images=[SimpleNamespace(**image) for image in _images(version, post_id)],
+    )
 
 
 def _html_of(paragraphs: list[str], indexes: list[int]) -> str:
@@ -225,7 +232,7 @@ def _html_of(paragraphs: list[str], indexes: list[int]) -> str:
 
 
 def post_context(post: Post, links: dict[str, dict[str, str]], ratio: float | None,
-                 site: dict[str, Any]) -> dict[str, Any]:
+                 site: SimpleNamespace) -> dict[str, Any]:
     """Everything post.html shows: each version's metadata, and the bodies as rows of aligned
     paragraph groups when the post has two languages or more (the first two side by side)."""
     from opedarchive.align import align, paragraphs
@@ -252,8 +259,6 @@ def _shard_js(records: list[list[Any]]) -> str:
 
 
 def _search_records(items: list[tuple[dict[str, Any], list[tuple[str, str]]]]) -> list[list[Any]]:
-    from opedarchive.text.searchform import search_form
-
     return [[e["url"], e["title"], e["lang"], e["date"], e["summary"],
              [[lang, search_form(text)] for lang, text in texts]] for e, texts in items]
 
@@ -411,10 +416,21 @@ def _source(archive: Archive, post: Post, sig: list[list[Any]]) -> Source:
                   _local_images(archive, post), read=True)
 
 
+# The typographic quotes `search_form` makes plain. It does so with str.translate, which is slow
+# on long texts (3 s of CPU at 10k posts); str.replace gives the same text, and search_form then
+# finds nothing left to translate.
+_PLAIN_QUOTES = tuple((chr(code), plain) for code, plain in _QUOTES_TABLE.items())
+
+
 def _search_text(version: Version) -> str:
-    """What the search page searches in one version: title, people, places, tags and body."""
+    """What the search page searches in one version: title, people, places, tags and body
+    (curly quotes already straight)."""
     fields = [version.title, " ".join(version.authors), version.get("outlet"), " ".join(version.tags), version.body]
-    return "\n".join(f for f in fields if f)
+    text = "\n".join(f for f in fields if f)
+    for curly, plain in _PLAIN_QUOTES:
+        if curly in text:
+            text = text.replace(curly, plain)
+    return text
 
 
 def _old_shard(path: Path) -> dict[str, list[Any]]:
@@ -433,8 +449,10 @@ class Piece:
     their search records in one shard (`search/<year>.js`, `search/<year>-2.js`, …)."""
 
     shard: str
+    year: str
     posts: list[tuple[str, list[list[Any]], dict[str, Any] | None]]  # (id, files, remembered state)
     old: dict[str, str]  # the last export's key of each file this piece writes
+    sig: str  # a hash of its posts' ids and files (names, sizes, modification times)
 
 
 @dataclass
@@ -444,7 +462,7 @@ class Build:
     archive: Archive
     root: Path
     stamp: str
-    site: dict[str, Any]
+    site: SimpleNamespace  # as templates see it
     ratio: float | None
 
 
@@ -506,8 +524,9 @@ def build_piece(piece: Piece, build: Build) -> tuple[list[Source], list[tuple[st
     return sources, files, problems
 
 
-def _pieces(sigs: dict[str, list[list[Any]]], remembered: dict[str, Any], old: dict[str, str]) -> list[Piece]:
-    """The posts newest first (ids start with the date), cut by year into pieces."""
+def _pieces(sigs: dict[str, list[list[Any]]], old: dict[str, str]) -> list[Piece]:
+    """The posts newest first (ids start with the date), cut by year into pieces (their
+    remembered states are filled in later, and only for pieces that changed)."""
     by_year: dict[str, list[str]] = {}
     for post_id in sorted(sigs, reverse=True):
         by_year.setdefault(post_id[:4], []).append(post_id)
@@ -516,10 +535,71 @@ def _pieces(sigs: dict[str, list[list[Any]]], remembered: dict[str, Any], old: d
         for n, start in enumerate(range(0, len(ids), PIECE_POSTS)):
             shard = f"{SEARCH_SHARD_DIR}/{year}{'' if n == 0 else f'-{n + 1}'}.js"
             chunk = ids[start : start + PIECE_POSTS]
-            posts = [(i, sigs[i], remembered.get(i)) for i in chunk]
+            posts: list[tuple[str, list[list[Any]], dict[str, Any] | None]] = [(i, sigs[i], None) for i in chunk]
             keys = {rel: old[rel] for rel in [shard, *[f"posts/{i}.html" for i in chunk]] if rel in old}
-            pieces.append(Piece(shard, posts, keys))
+            sig = digest(json.dumps([[i, sigs[i]] for i in chunk], ensure_ascii=False))
+            pieces.append(Piece(shard, year, posts, keys, sig))
     return pieces
+
+
+class Remembered:
+    """What the last export remembered, a piece at a time. Each piece's posts are kept as one
+    JSON text inside the manifest and decoded only when needed: a re-export after one edit
+    decodes one piece, not 10,000 posts."""
+
+    def __init__(self, state: dict[str, Any], ratio: float | None) -> None:
+        pieces = state.get("pieces")
+        self.records: dict[str, dict[str, Any]] = pieces if isinstance(pieces, dict) else {}
+        # Page keys depend on the alignment ratio: when it changed no piece is left as it was.
+        self.ratio_same = state.get("ratio") == ratio
+        self._years: dict[str, dict[str, Any]] = {}
+
+    def clean(self, piece: Piece, out: OutputDir) -> dict[str, Any] | None:
+        """The piece's record when its posts' files are as they were and every file it made
+        is still there as made (those files are then kept); else None."""
+        record = self.records.get(piece.shard)
+        if not self.ratio_same or not record or not piece.sig or record.get("sig") != piece.sig:
+            return None
+        files = record["files"]
+        if not all(out.old.get(rel) == key and os.path.isfile(os.path.join(out.root, rel)) for rel, key in files):
+            return None
+        for rel, key in files:
+            out.keep(rel, key)
+        return record
+
+    def posts_of_year(self, year: str) -> dict[str, Any]:
+        """Every remembered post of a year, by id (a post may have moved to another piece)."""
+        if year not in self._years:
+            found: dict[str, Any] = {}
+            for record in self.records.values():
+                if record.get("year") == year:
+                    found.update(_unpack(record["posts"]))
+            self._years[year] = found
+        return self._years[year]
+
+
+def _piece_record(piece: Piece, sources: list[Source], files: list[tuple[str, str, bool]], complete: bool) -> dict[
+        str, Any]:
+    """What the next export remembers of a piece. Without `complete` (a file could not be read)
+    it keeps no signature, so the piece is read again (and the problem reported) next time."""
+    listing = digest(*[f"{s.id} {s.entry.key} {json.dumps(s.terms, ensure_ascii=False, sort_keys=True)}"
+                       for s in sources])
+    newest = sorted(sources, key=lambda s: (s.entry.date, s.id), reverse=True)[:FEED_ENTRIES]
+    return {"year": piece.year, "sig": piece.sig if complete else "", "count": len(sources), "listing": listing,
+            "newest": [[s.entry.date, s.id, f"{s.content} {s.entry.key}"] for s in newest],
+            "files": [[rel, key] for rel, key, _ in files] + [m for s in sources for m in s.media],
+            "posts": _pack({s.id: s.state() for s in sources if s.remember})}
+
+
+def _pack(value: Any) -> str:
+    """JSON, compressed, as ASCII: a piece's posts inside the manifest cost a few bytes to carry
+    over (no quotes to escape in every export, a quarter of the size)."""
+    data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return base64.b64encode(zlib.compress(data, 1)).decode("ascii")
+
+
+def _unpack(text: str) -> Any:
+    return json.loads(zlib.decompress(base64.b64decode(text)))
 
 
 def _alignment_ratio(archive: Archive, sigs: dict[str, list[list[Any]]], remembered: dict[str, Any]) -> tuple[
@@ -549,8 +629,8 @@ def _year_groups(entries: list[Entry]) -> list[tuple[str, list[Entry]]]:
     return list(groups.items())
 
 
-def _listing(entries: list[Entry]) -> list[dict[str, Any]]:
-    return [{"year": year, "entries": [vars(e) for e in group]} for year, group in _year_groups(entries)]
+def _listing(entries: list[Entry]) -> list[SimpleNamespace]:
+    return [SimpleNamespace(year=year, entries=group) for year, group in _year_groups(entries)]
 
 
 def export(archive: Archive, posts: list[Post] | None, target: Path, *, clean: bool = False,
@@ -575,7 +655,7 @@ def _export(archive: Archive, target: Path, clean: bool, workers: Workers) -> Ex
             "lang": config.primary_language, "base_url": base_url.rstrip("/") + "/" if base_url else "",
             "taxonomies": list(TAXONOMIES.items())}
     stamp = digest(_templates_digest(), json.dumps(site, ensure_ascii=False))
-    remembered = out.state if out.state.get("stamp") == stamp else {}
+    state = out.state if out.state.get("stamp") == stamp else {}
 
     # Static files.
     static = resources.files("opedarchive.export").joinpath("static")
@@ -583,84 +663,158 @@ def _export(archive: Archive, target: Path, clean: bool, workers: Workers) -> Ex
         out.write(f"static/{name}", static.joinpath(name).read_bytes())
 
     # Every post: its page and its share of the search index, a piece at a time on every core.
+    # A piece whose files are all as they were last time is kept whole, without decoding it.
     sigs = _scan(archive)
-    ratio, ratio_of = _alignment_ratio(archive, sigs, remembered)
-    pieces = _pieces(sigs, remembered.get("posts", {}), out.old)
-    build = Build(archive, out.root, stamp, site, ratio)
-    reading = sum(1 for piece in pieces for _, sig, state in piece.posts if not state or state.get("sig") != sig)
-    sources: list[Source] = []
+    ratio, ratio_of = _alignment_ratio(archive, sigs, state)
+    remembered = Remembered(state, ratio)
+    pieces = _pieces(sigs, out.old)
+    records: dict[str, dict[str, Any]] = {}
+    dirty: list[Piece] = []
+    for piece in pieces:
+        record = remembered.clean(piece, out)
+        if record is not None:
+            records[piece.shard] = record
+        else:
+            known = remembered.posts_of_year(piece.year)
+            piece.posts = [(i, sig, known.get(i)) for i, sig, _ in piece.posts]
+            dirty.append(piece)
+    build = Build(archive, out.root, stamp, SimpleNamespace(**site), ratio)
+    reading = sum(1 for piece in dirty for _, sig, known in piece.posts if not known or known.get("sig") != sig)
+    fresh: dict[str, list[Source]] = {}  # the Sources of the pieces just built
     problems: list[str] = []
-    for found, files, trouble in workers.map(build_piece, pieces, build, size=reading):
-        sources.extend(found)
+    for piece, (found, files, trouble) in zip(dirty, workers.map(build_piece, dirty, build, size=reading),
+                                              strict=True):
         problems.extend(trouble)
         for rel, key, written in files:
             out.record(rel, key, written)
-    sources.sort(key=lambda s: (s.entry.date, s.id), reverse=True)
-    for source in sources:  # images beside a post, copied when the post was read
-        if source.read:
-            source.media = [[rel, out.copy(rel, archive.root / file)] for rel, file in source.images]
-        else:
-            source.media = [[m_rel, m_key] for m_rel, m_key in source.media if out.fresh(m_rel, m_key)]
+        for source in found:  # images beside a post, copied when the post was read
+            if source.read:
+                source.media = [[rel, out.copy(rel, archive.root / file)] for rel, file in source.images]
+            else:
+                source.media = [[m_rel, m_key] for m_rel, m_key in source.media if out.fresh(m_rel, m_key)]
+        complete = not trouble and len(found) == len(piece.posts) and all(s.remember for s in found)
+        records[piece.shard] = _piece_record(piece, found, files, complete)
+        fresh[piece.shard] = found
 
-    entries = [s.entry for s in sources]
-    by_id = {s.id: s for s in sources}
-    terms = gather_terms(sources)
-    years = _year_groups(entries)
-    year_names = [year for year, _ in years]
-    tasks: list[Task] = []
+    def sources_of(piece: Piece) -> list[Source]:
+        if piece.shard not in fresh:
+            fresh[piece.shard] = [Source.remembered(i, known)
+                                  for i, known in _unpack(records[piece.shard]["posts"]).items()]
+        return fresh[piece.shard]
 
-    def page(rel: str, template: str, key_parts: list[str], context: Callable[[], dict[str, Any]]) -> None:
-        """A page whose key is made from `key_parts`; its context is built only when it is stale."""
-        key = digest(stamp, template, rel, *key_parts)
-        if not out.fresh(rel, key):
-            tasks.append(Task(rel, key, "page", (template, {"root": "../" * rel.count("/"), "site": site,
-                                                             **context()})))
-
-    def listing(rel: str, heading: str, kind: str, group: list[Entry], total: int) -> None:
-        page(rel, "list.html", [heading, kind, str(total), *year_names, *[e.key for e in group]],
-             lambda: {"heading": heading, "kind": kind, "groups": _listing(group), "total": total,
-                      "shown": len(group), "years": year_names})
-
-    # Home (whole years, newest first), one page per year, and one per tag, author and outlet.
-    home: list[Entry] = []
-    for _, group in years:
-        if len(home) >= HOME_POSTS:
-            break
-        home.extend(group)
-    listing("index.html", "", "home", home, len(entries))
-    for year, group in years:
-        listing(f"years/{year}.html", year, "year", group, len(group))
-    for kind, by_slug in terms.items():
-        ordered = sorted(by_slug.values(), key=lambda t: (-len(t.ids), t.name))
-        rows = [(" / ".join(t.names), t.slug + ".html", len(t.ids)) for t in ordered]
-        page(f"{kind}/index.html", "terms.html", [json.dumps(rows, ensure_ascii=False)],
-             partial(dict, kind=kind, heading=TAXONOMIES[kind], terms=rows))
-        for term in ordered:
-            group = [by_id[i].entry for i in term.ids]
-            listing(term.url, " / ".join(term.names), kind, group, len(group))
-
-    shards = [piece.shard for piece in pieces]
-    page("search.html", "search.html", shards, lambda: {"shards": shards})
-
-    # The Atom feed (the newest posts, their bodies read now if it is stale) and the sitemap.
-    newest = sources[:FEED_ENTRIES]
-    page("feed.xml", "feed.xml", [f"{s.content} {s.entry.key}" for s in newest],
-         lambda: {"entries": [(vars(s.entry), markdown_html(_read_or_fail(archive, s.id, s.sig).original.body),
-                               [code for code, _ in s.entry.languages]) for s in newest],
-                  "updated": entries[0].date if entries else "1970-01-01"})
-    pages = ["index.html", "search.html", *[e.url for e in entries], *[f"years/{y}.html" for y in year_names],
-             *[f"{kind}/index.html" for kind in terms],
-             *[term.url for by_slug in terms.values() for term in by_slug.values()]]
-    page("sitemap.xml", "sitemap.xml", pages, lambda: {"pages": pages})
-
-    chunk = max(1, len(tasks) // (workers.count * 4))
-    batches = [tasks[i : i + chunk] for i in range(0, len(tasks), chunk)]
-    for done in workers.map(_render_pages, batches, out.root, size=len(tasks)):
-        for rel, key, written in done:
-            out.record(rel, key, written)
-    out.new_state = {"stamp": stamp, "ratio": ratio, "ratio_of": ratio_of,
-                     "posts": {s.id: s.state() for s in sources if s.remember}}
+    site_pages = SitePages(archive, out, stamp, build.site, [p.shard for p in pieces], records, state)
+    site_pages.make(pieces, sources_of, workers)
+    out.new_state = {"stamp": stamp, "ratio": ratio, "ratio_of": ratio_of, "listing": site_pages.listing_key,
+                     "pages": site_pages.pages, "pieces": {p.shard: records[p.shard] for p in pieces}}
     out.finish()
-    result = out.result(len(sources), target / "index.html")
+    result = out.result(sum(int(records[p.shard]["count"]) for p in pieces), target / "index.html")
     result.notes = problems
     return result
+
+
+class SitePages:
+    """Every page made from all the posts: the listings, term pages, search page, feed and
+    sitemap. When no post's listing entry or terms changed (nor the set of posts), the last
+    export's pages stand as they are and no remembered post is decoded."""
+
+    def __init__(self, archive: Archive, out: OutputDir, stamp: str, site: SimpleNamespace, shards: list[str],
+                 records: dict[str, dict[str, Any]], state: dict[str, Any]) -> None:
+        self.archive, self.out, self.stamp, self.site, self.shards = archive, out, stamp, site, shards
+        self.records = records
+        self.listing_key = digest(stamp, *[f"{shard} {records[shard]['listing']}" for shard in shards])
+        self.old_listing = state.get("listing")
+        old_pages = state.get("pages")
+        self.pages: list[str] = [str(p) for p in old_pages] if isinstance(old_pages, list) else []
+        self.tasks: list[Task] = []
+
+    def key(self, rel: str, template: str, key_parts: list[str]) -> str:
+        return digest(self.stamp, template, rel, *key_parts)
+
+    def page(self, rel: str, template: str, key_parts: list[str], context: Callable[[], dict[str, Any]]) -> None:
+        """A page whose key is made from `key_parts`; its context is built only when it is stale."""
+        key = self.key(rel, template, key_parts)
+        if not self.out.fresh(rel, key):
+            self.tasks.append(Task(rel, key, "page", (template, {"root": "../" * rel.count("/"), "site": self.site,
+                                                                  **context()})))
+
+    def _kept(self) -> bool:
+        """True (and the pages are kept) when every listing's inputs are as last time."""
+        out = self.out
+        if self.listing_key != self.old_listing or not self.pages:
+            return False
+        if not all(rel in out.old and os.path.isfile(os.path.join(out.root, rel)) for rel in self.pages):
+            return False
+        for rel in self.pages:
+            out.keep(rel, out.old[rel])
+        return True
+
+    def make(self, pieces: list[Piece], sources_of: Callable[[Piece], list[Source]], workers: Workers) -> None:
+        """Bring every page made from all the posts up to date (rendered on every core)."""
+        if self._kept():
+            # The feed shows the newest posts' bodies: its key is made from what each piece
+            # remembers of its own newest, and only the pieces that hold them are decoded.
+            newest = sorted(((d, i, part, p) for p in pieces for d, i, part in self.records[p.shard]["newest"]),
+                            reverse=True, key=lambda n: (n[0], n[1]))[:FEED_ENTRIES]
+            if not self.out.fresh("feed.xml", self.key("feed.xml", "feed.xml", [n[2] for n in newest])):
+                holding = {n[3].shard: n[3] for n in newest}
+                by_id = {s.id: s for piece in holding.values() for s in sources_of(piece)}
+                self.feed([by_id[n[1]] for n in newest], newest[0][0] if newest else "1970-01-01")
+        else:
+            self.listings(sorted([s for piece in pieces for s in sources_of(piece)],
+                                 key=lambda s: (s.entry.date, s.id), reverse=True))
+        tasks = self.tasks
+        chunk = max(1, len(tasks) // (workers.count * 4))
+        batches = [tasks[i : i + chunk] for i in range(0, len(tasks), chunk)]
+        for done in workers.map(_render_pages, batches, self.out.root, size=len(tasks)):
+            for rel, key, written in done:
+                self.out.record(rel, key, written)
+
+    def feed(self, newest: list[Source], updated: str) -> None:
+        """The Atom feed: the newest posts, their bodies read now if it is stale."""
+        archive = self.archive
+        self.page("feed.xml", "feed.xml", [f"{s.content} {s.entry.key}" for s in newest],
+                  lambda: {"entries": [(s.entry, markdown_html(_read_or_fail(archive, s.id, s.sig).original.body),
+                                        [code for code, _ in s.entry.languages]) for s in newest],
+                           "updated": updated})
+
+    def listings(self, sources: list[Source]) -> None:
+        """Every page but the posts' own, from all the posts (newest first)."""
+        entries = [s.entry for s in sources]
+        by_id = {s.id: s for s in sources}
+        terms = gather_terms(sources)
+        years = _year_groups(entries)
+        year_names = [year for year, _ in years]
+        page = self.page
+
+        def listing(rel: str, heading: str, kind: str, group: list[Entry], total: int) -> None:
+            page(rel, "list.html", [heading, kind, str(total), *year_names, *[e.key for e in group]],
+                 lambda: {"heading": heading, "kind": kind, "groups": _listing(group), "total": total,
+                          "shown": len(group), "years": year_names})
+
+        # Home (whole years, newest first), one page per year, and one per tag, author and outlet.
+        home: list[Entry] = []
+        for _, group in years:
+            if len(home) >= HOME_POSTS:
+                break
+            home.extend(group)
+        listing("index.html", "", "home", home, len(entries))
+        for year, group in years:
+            listing(f"years/{year}.html", year, "year", group, len(group))
+        for kind, by_slug in terms.items():
+            ordered = sorted(by_slug.values(), key=lambda t: (-len(t.ids), t.name))
+            rows = [(" / ".join(t.names), t.slug + ".html", len(t.ids)) for t in ordered]
+            page(f"{kind}/index.html", "terms.html", [json.dumps(rows, ensure_ascii=False)],
+                 partial(dict, kind=kind, heading=TAXONOMIES[kind], terms=rows))
+            for term in ordered:
+                group = [by_id[i].entry for i in term.ids]
+                listing(term.url, " / ".join(term.names), kind, group, len(group))
+
+        shards = self.shards
+        page("search.html", "search.html", shards, lambda: {"shards": shards})
+        pages = ["index.html", "search.html", *[e.url for e in entries], *[f"years/{y}.html" for y in year_names],
+                 *[f"{kind}/index.html" for kind in terms],
+                 *[term.url for by_slug in terms.values() for term in by_slug.values()]]
+        page("sitemap.xml", "sitemap.xml", pages, lambda: {"pages": pages})
+        # The pages kept whole next time when no listing changes (the feed is judged apart).
+        self.pages = [rel for rel in pages if not rel.startswith("posts/")] + ["sitemap.xml"]
+        self.feed(sources[:FEED_ENTRIES], entries[0].date if entries else "1970-01-01")

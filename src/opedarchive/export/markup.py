@@ -75,17 +75,20 @@ def _markdown() -> MarkdownIt:
 # a block as <p>, the escaped lines, </p> — which `_plain_html` writes without parsing (most
 # paragraphs of op-eds are like this; a test holds the two equal).
 _SPECIAL = re.compile(r"[\\`*_\[\]<>&~\t\r\x00\x0b\x0c]")
-_BLOCK_START = re.compile(r"^(?:\s|[-+*>#=|:]|[0-9]{1,9}[.)])|[ \t]$|\\$", re.M)
+# A line that could open another kind of block. (A line that starts or ends with white space,
+# or ends in a backslash, is caught before this is tried.)
+_BLOCK_START = re.compile(r"[-+*>#=|:]|[0-9]{1,9}[.)]")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
 
 
 def _plain_html(block: str) -> str | None:
     """The HTML of a block of plain prose, or None when the block needs the Markdown parser."""
-    if not block or _SPECIAL.search(block) or _BLOCK_START.search(block) or not block[0].isprintable():
+    if not block or _SPECIAL.search(block):
         return None
     for line in block.split("\n"):
         # markdown-it strips every kind of white space (str.strip) from a paragraph's lines.
-        if not line or line[0].isspace() or line[-1].isspace() or not line[0].isprintable():
+        if not line or line[0].isspace() or line[-1].isspace() or not line[0].isprintable() \
+                or _BLOCK_START.match(line):
             return None
     return "<p>" + block.replace('"', "&quot;") + "</p>\n"
 
