@@ -57,6 +57,9 @@ def test_a_broken_file_is_the_same_warning_from_the_index(bundled: Path, cli: In
 def test_an_index_from_before_migration_3_is_completed(bundled: Path, cli: Invoke) -> None:
     assert cli("--archive", str(bundled), "search", "election").exit_code == 0
     with sqlite3.connect(bundled / ".opedarchive/index.sqlite") as db:  # as the previous release left it
+        for table in ("touched", "tally_facts"):  # migration 4
+            db.execute(f"DROP TABLE {table}")
+        db.execute("DROP INDEX docs_error")
         db.execute("DROP INDEX docs_date")
         db.execute("DROP TABLE cache")
         db.execute("DELETE FROM meta WHERE key = 'generation'")
@@ -90,3 +93,65 @@ def test_the_kept_summary_is_dropped_by_a_change(bundled: Path, cli: Invoke) -> 
     files, indexed = _both(cli, bundled, ["summary", "--json"])
     assert indexed == files
     assert '"name": "Quokka"' in indexed[1] and indexed[1] != before
+
+
+def _write(path: Path, title: str, day: str, lang: str, authors: list[str], tags: list[str], body: str) -> None:
+    meta = f"title: {title}\ndate: {day}\nlang: {lang}\nauthors: [{', '.join(authors)}]\ntags: [{', '.join(tags)}]\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\n{meta}---\n{body}\n", encoding="utf-8")
+
+
+def test_the_kept_summary_counts_follow_every_change(bundled: Path, cli: Invoke,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole archive's `summary` counts are kept in the index and updated post by post
+    from the posts that changed: after each of many random changes (new posts and
+    translations, edits of date, authors, tags and body, broken and mended files, removals)
+    they are what counting every post file gives, and only the first summary counts every post."""
+    import random
+
+    from opedarchive import listing
+
+    rng = random.Random(8)
+    full: list[int] = []
+    original = listing._facts
+
+    def counting(archive: object, index: object, ids: list[str] | None = None) -> object:
+        if ids is None:
+            full.append(1)
+        return original(archive, index, ids)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(listing, "_facts", counting)
+    names = ["Sok Dara", "Chan Vuthy", "ម៉ែន សុខា"]
+    tag_words = ["election", "court", "ច្បាប់", "reform"]
+    posts = bundled / "posts"
+    for step in range(40):
+        files = sorted(posts.rglob("*.md"))
+        action = rng.choice(["new", "translate", "edit", "break", "remove", "mend"])
+        year = rng.choice(["2020", "2022", "2023"])
+        day = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        authors = rng.sample(names, rng.randint(0, 2))
+        tags = rng.sample(tag_words, rng.randint(0, 3))
+        body = " ".join(rng.choice(["vote", "ការបោះឆ្នោត", "court", "1", "—"]) for _ in range(rng.randint(0, 30)))
+        if action == "new" or not files:
+            _write(posts / year / f"{day}-post-{step}.en.md", f"Post {step}", day, "en", authors, tags, body)
+        elif action == "translate":
+            source = rng.choice(files)
+            post_id = source.name.split(".")[0]
+            _write(source.parent / f"{post_id}.km.md", f"ប្រកាស {step}", day, "km", authors, tags, body)
+        elif action == "edit":
+            target = rng.choice(files)
+            lang = target.name.split(".")[1]
+            _write(target, f"Edited {step}", day, lang, authors, tags, body)
+        elif action == "break":
+            rng.choice(files).write_text("---\ntitle: [unclosed\n---\nBody\n", encoding="utf-8")
+        elif action == "remove":
+            rng.choice(files).unlink()
+        else:
+            for target in files:
+                if "[unclosed" in target.read_text(encoding="utf-8"):
+                    _write(target, f"Mended {step}", day, target.name.split(".")[1], authors, tags, body)
+        if step % 3 == 0:
+            continue  # several changes between two summaries
+        files_said, index_said = _both(cli, bundled, ["summary", "--json", "--latest", "3"])
+        assert index_said == files_said, f"step {step} ({action})"
+    assert len(full) == 1

@@ -117,11 +117,25 @@ def _m003_listing(db: sqlite3.Connection, fts: bool) -> None:
         db.execute(statement)
 
 
+def _m004_tally(db: sqlite3.Connection, fts: bool) -> None:
+    # `summary` of the whole archive is kept as counts (`cache`) plus the facts each post was
+    # counted with (`tally_facts`); `touched` names the posts whose rows changed, with the
+    # generation that changed them, so that the counts are brought up to date post by post.
+    for statement in (
+        "CREATE TABLE touched(post_id TEXT PRIMARY KEY, generation INTEGER NOT NULL)",
+        "CREATE INDEX touched_generation ON touched(generation)",
+        "CREATE TABLE tally_facts(post_id TEXT PRIMARY KEY, value BLOB NOT NULL)",
+        "CREATE INDEX docs_error ON docs(path) WHERE error IS NOT NULL",
+    ):
+        db.execute(statement)
+
+
 # Append only: a released migration is never edited, reordered or removed.
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection, bool], None]]] = [
     ("001-docs-texts-dirs", _m001_tables),
     ("002-fts5-words-and-khmer", _m002_fts),
     ("003-listing-columns", _m003_listing),
+    ("004-summary-tally", _m004_tally),
 ]
 
 
@@ -589,10 +603,14 @@ class Index:
             return stats
         items = self._items(stored, changed)
         rows = self._read_parallel(items) if scan.to_read >= PARALLEL_MIN else map(_read_row, items)
+        touched: set[str] = set()
         db.execute("BEGIN IMMEDIATE")
         try:
             for rel in gone:
                 stats.removed += self._delete_doc(db, rel)
+                parts = split_file_name(rel.rpartition("/")[2])
+                if parts:
+                    touched.add(parts[0])
             next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM docs").fetchone()[0]
             batch: list[tuple[int, DocRow]] = []
             for row in rows:
@@ -603,7 +621,9 @@ class Index:
                     if found[1] is None:  # indexed before migration 003: add what `list` shows
                         db.execute("UPDATE docs SET meta = ?, words = ?, abstract = ?, error_line = ? WHERE path = ?",
                                    (row.meta, row.words, row.abstract, row.error_line, row.path))
+                        touched.add(row.post_id)
                     continue  # touched, not changed
+                touched.add(row.post_id)
                 if row.error:
                     stats.unreadable += 1
                 if found is None:
@@ -618,6 +638,8 @@ class Index:
                     batch = []
             self._insert_docs(db, batch)
             db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+            generation = self._generation()
+            db.executemany("INSERT OR REPLACE INTO touched VALUES (?, ?)", [(p, generation) for p in touched])
             db.executemany("INSERT OR REPLACE INTO dirs VALUES (?, ?)", changed.items())
             db.execute("DELETE FROM dirs WHERE snapshot = ?", (marshal.dumps({}),))
             db.execute("COMMIT")
@@ -917,6 +939,65 @@ class Index:
         row = self.guarded(lambda: self.db.execute(
             "SELECT value FROM cache WHERE key = ? AND generation = ?", (key, generation)).fetchone())
         return None if row is None else marshal.loads(row[0])
+
+    def kept_tally(self, key: str) -> tuple[int, int | None, Any, list[str]]:
+        """For the counts kept under `key` (see `keep_tally`): the generation now, the one they
+        were kept at (None: none kept), their value, and the posts touched since then."""
+        def run() -> tuple[int, int | None, Any, list[str]]:
+            db = self.db
+            now = self._generation()
+            row = db.execute("SELECT generation, value FROM cache WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                return now, None, None, []
+            kept, value = int(row[0]), marshal.loads(row[1])
+            touched = [r[0] for r in db.execute("SELECT post_id FROM touched WHERE generation > ?", (kept,))]
+            return now, kept, value, touched
+
+        return self.guarded(run)  # type: ignore[no-any-return]
+
+    def tally_facts(self, post_ids: list[str]) -> dict[str, Any]:
+        """The facts `keep_tally` kept of each of `post_ids` that has them."""
+        found: dict[str, Any] = {}
+        for start in range(0, len(post_ids), 500):
+            chunk = post_ids[start:start + 500]
+            sql = f"SELECT post_id, value FROM tally_facts WHERE post_id IN ({', '.join('?' * len(chunk))})"
+            rows = self.guarded(lambda: self.db.execute(sql, chunk).fetchall())  # noqa: B023 - run at once
+            found.update((post_id, marshal.loads(value)) for post_id, value in rows)
+        return found
+
+    def keep_tally(self, key: str, based_on: Any, generation: int, value: tuple[Any, ...],
+                   facts: dict[str, Any], *, replace_all: bool) -> bool:
+        """Keep counts (`value`, plain data, its first item a token naming it) under `key`,
+        made at `generation` from the facts of every post; `facts` are those of the posts
+        counted anew (None: a post now gone), or of every post with `replace_all`. Without
+        `replace_all`, only if the kept counts are still those named `based_on`. False if not
+        kept (another process got there first, or the index is busy: they are made again)."""
+        db = self.db
+        db.execute("PRAGMA busy_timeout = 100")  # never wait long for what is only a cache
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                row = db.execute("SELECT value FROM cache WHERE key = ?", (key,)).fetchone()
+                if not replace_all and (row is None or marshal.loads(row[0])[0] != based_on):
+                    db.execute("ROLLBACK")
+                    return False
+                if replace_all:
+                    db.execute("DELETE FROM tally_facts")
+                db.executemany("DELETE FROM tally_facts WHERE post_id = ?",
+                               [(p,) for p, fact in facts.items() if fact is None])
+                db.executemany("INSERT OR REPLACE INTO tally_facts VALUES (?, ?)",
+                               [(p, marshal.dumps(fact)) for p, fact in facts.items() if fact is not None])
+                db.execute("INSERT OR REPLACE INTO cache VALUES (?, ?, ?)", (key, generation, marshal.dumps(value)))
+                db.execute("COMMIT")
+                return True
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+                raise
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            db.execute("PRAGMA busy_timeout = 30000")
 
     def keep(self, key: str, generation: int, value: Any) -> None:
         """Keep `value` (plain data) under `key`, valid at `generation` only."""

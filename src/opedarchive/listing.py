@@ -16,7 +16,7 @@ from opedarchive.select import PostFilter, sort_posts
 if TYPE_CHECKING:
     from opedarchive.archive import Archive
     from opedarchive.index import Index
-    from opedarchive.summary import PostFacts, Summary
+    from opedarchive.summary import PostFacts, Summary, Tally
 
 Notice = Callable[[str], None]
 # Set to 1 to read the post files even where the index could be used (a check of the index).
@@ -57,12 +57,13 @@ def select_posts(archive: Archive, flt: PostFilter, sort: str = "date", reverse:
 def summarize_posts(archive: Archive, flt: PostFilter, latest: int = 5,
                     notice: Notice | None = None) -> tuple[Summary, list[PostFileError]]:
     """The `summary` figures of the posts that pass `flt`, and the files that could not be read."""
-    from opedarchive.summary import PostFacts, Summary, summarize, summarize_facts
+    from opedarchive.summary import PostFacts, summarize, summarize_facts
 
+    languages = archive.config.languages
     index = _fresh_index(archive, notice)
     if index is None:
         loaded = archive.load()
-        return summarize([p for p in loaded.posts if flt.matches(p)], latest=latest), loaded.problems
+        return summarize([p for p in loaded.posts if flt.matches(p)], latest, languages), loaded.problems
     with index:
         def load(ids: list[str]) -> list[Post]:
             by_id = {p.id: p for p in _posts(archive, index, ids)}
@@ -72,17 +73,47 @@ def summarize_posts(archive: Archive, flt: PostFilter, latest: int = 5,
 
         if flt != PostFilter():
             facts = [PostFacts.of(p) for p in _posts(archive, index) if flt.matches(p)]
-            return summarize_facts(facts, load, latest), _problems(archive, index)
-        # The whole archive's figures are kept in the index until the next change to it.
-        key = f"summary:{latest}:{' '.join(archive.config.languages)}"
-        generation = index.generation()
-        kept = index.cached(key, generation)
-        if kept is not None:
-            figures, ids = kept
-            return Summary.from_figures(figures, load(ids)), _problems(archive, index)
-        summary = summarize_facts(_facts(archive, index), load, latest)
-        index.keep(key, generation, (summary.figures(), summary.latest_ids))
-        return summary, _problems(archive, index)
+            return summarize_facts(facts, load, latest, languages), _problems(archive, index)
+        tally = _tally(archive, index)
+        latest_ids = index.newest(languages, latest) if latest else []
+        return tally.summary(latest_ids, load, languages), _problems(archive, index)
+
+
+# The whole archive's counts, kept in the index (see `Index.keep_tally`).
+TALLY_KEY = "summary-tally"
+
+
+def _tally(archive: Archive, index: Index) -> Tally:
+    """The whole archive's `summary` counts: those kept in the index, brought up to date from
+    the posts touched since they were kept; made from every row when none are kept (or the
+    archive's languages, which decide each post's original, changed since)."""
+    import secrets
+
+    from opedarchive.summary import PostFacts, Tally
+
+    languages = archive.config.languages
+    now, kept_at, kept, touched = index.kept_tally(TALLY_KEY)
+    usable = kept is not None and kept[1] == languages
+    if usable and kept_at == now:
+        return Tally.from_plain(kept[2])
+    token = secrets.token_hex(8)
+    if usable and len(touched) <= max(1000, kept[2][0] // 4):  # else counting every post is quicker
+        tally = Tally.from_plain(kept[2])
+        for plain in index.tally_facts(touched).values():
+            tally.add(PostFacts.from_plain(plain), -1)
+        changed: dict[str, Any] = dict.fromkeys(touched)
+        for fact in _facts(archive, index, touched):
+            tally.add(fact)
+            changed[fact.id] = fact.plain()
+        index.keep_tally(TALLY_KEY, kept[0], now, (token, languages, tally.plain()), changed, replace_all=False)
+        return tally
+    tally = Tally()
+    every: dict[str, Any] = {}
+    for fact in _facts(archive, index):
+        tally.add(fact)
+        every[fact.id] = fact.plain()
+    index.keep_tally(TALLY_KEY, None, now, (token, languages, tally.plain()), every, replace_all=True)
+    return tally
 
 
 def _usable(archive: Archive) -> bool:
@@ -132,8 +163,8 @@ def _posts(archive: Archive, index: Index, ids: list[str] | None = None) -> Iter
         yield archive.assemble(rows[0][0], [listed_version(row) for row in rows])
 
 
-def _facts(archive: Archive, index: Index) -> list[PostFacts]:
-    """`summary.PostFacts` of every post straight from the index's rows, without building
+def _facts(archive: Archive, index: Index, ids: list[str] | None = None) -> list[PostFacts]:
+    """`summary.PostFacts` of every post (or those of `ids`) straight from the index's rows, without building
     posts: the same figures as `PostFacts.of(post)` (the original is the first version in
     the archive's language order; authors are the original's, else everyone's; the outlet is
     the first version's that has one; tags are everyone's)."""
@@ -143,7 +174,7 @@ def _facts(archive: Archive, index: Index) -> list[PostFacts]:
     last = len(rank)
     loads = marshal.loads
     facts = []
-    for rows in _grouped(index, titles=False):
+    for rows in _grouped(index, ids, titles=False):
         if len(rows) > 1:
             rows.sort(key=lambda r: (rank.get(r[1], last), r[1]))
         _, _, _, date, _, meta, _ = rows[0]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,17 +39,6 @@ class Summary:
     latest: list[Post] = field(default_factory=list)
     latest_ids: list[str] = field(default_factory=list)
 
-    def figures(self) -> tuple[Any, ...]:
-        """Everything but `latest`, as plain values (what the index keeps between runs)."""
-        return (self.posts, self.languages, self.words, self.by_year, self.by_month, self.authors, self.outlets,
-                self.tags, self.translated, self.untranslated)
-
-    @classmethod
-    def from_figures(cls, figures: tuple[Any, ...], latest: list[Post]) -> Summary:
-        posts, languages, words, by_year, by_month, authors, outlets, tags, translated, untranslated = figures
-        return cls(posts, languages, words, by_year, by_month, [tuple(a) for a in authors],
-                   [tuple(o) for o in outlets], [tuple(t) for t in tags], translated, untranslated, latest)
-
     def to_json(self) -> dict[str, Any]:
         """The `summary --json` object."""
         def ranked(items: list[tuple[str, int]]) -> list[dict[str, Any]]:
@@ -75,8 +63,8 @@ class Summary:
         }
 
 
-def _ranked(counter: Counter[str]) -> list[tuple[str, int]]:
-    return sorted(counter.items(), key=lambda item: (-item[1], item[0].casefold()))
+def _ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold(), item[0]))
 
 
 @dataclass(slots=True)
@@ -102,46 +90,98 @@ class PostFacts:
             tags=post.list_field("tags"),
         )
 
+    def plain(self) -> tuple[Any, ...]:
+        """Plain values (for marshal)."""
+        return (self.id, self.date, self.langs, self.words, self.authors, self.outlet, self.tags)
 
-def summarize(posts: list[Post], latest: int = 5) -> Summary:
+    @classmethod
+    def from_plain(cls, value: tuple[Any, ...]) -> PostFacts:
+        return cls(*value)
+
+
+def summarize(posts: list[Post], latest: int = 5, languages: list[str] | None = None) -> Summary:
     """The figures for `posts`: counts per language, year and month, who wrote them and where,
     which lack a translation, and the `latest` newest."""
     by_id = {p.id: p for p in posts}
-    return summarize_facts([PostFacts.of(p) for p in posts], lambda ids: [by_id[i] for i in ids], latest)
+    return summarize_facts([PostFacts.of(p) for p in posts], lambda ids: [by_id[i] for i in ids], latest, languages)
 
 
-def summarize_facts(facts: list[PostFacts], load: Callable[[list[str]], list[Post]], latest: int = 5) -> Summary:
+def summarize_facts(facts: list[PostFacts], load: Callable[[list[str]], list[Post]], latest: int = 5,
+                    languages: list[str] | None = None) -> Summary:
     """`summarize` from the facts of each post; `load` gives the posts of some ids (the latest)."""
-    result = Summary(posts=len(facts))
-    languages: Counter[str] = Counter()
-    words: Counter[str] = Counter()
-    years: Counter[str] = Counter()
-    months: Counter[str] = Counter()
-    authors: Counter[str] = Counter()
-    outlets: Counter[str] = Counter()
-    tags: Counter[str] = Counter()
-    newest_first = sorted(facts, key=lambda f: (f.date, f.id), reverse=True)  # as select.sort_posts
-    for post in newest_first:
+    tally = Tally()
+    for post in facts:
+        tally.add(post)
+    newest = sorted(facts, key=lambda f: (f.date, f.id), reverse=True)[:latest]  # as select.sort_posts
+    return tally.summary([f.id for f in newest], load, languages or [])
+
+
+@dataclass
+class Tally:
+    """The counts behind a `Summary`, kept so that posts can be added and taken away one at a
+    time: the index keeps the whole archive's and updates it from the posts that changed."""
+
+    posts: int = 0
+    translated: int = 0
+    languages: dict[str, int] = field(default_factory=dict)
+    words: dict[str, int] = field(default_factory=dict)
+    years: dict[str, int] = field(default_factory=dict)
+    months: dict[str, int] = field(default_factory=dict)
+    authors: dict[str, int] = field(default_factory=dict)
+    outlets: dict[str, int] = field(default_factory=dict)
+    tags: dict[str, int] = field(default_factory=dict)
+    untranslated: dict[str, str] = field(default_factory=dict)  # post id -> its date
+
+    def add(self, post: PostFacts, sign: int = 1) -> None:
+        """Count `post` in (sign 1) or out again (sign -1, with the facts it was counted with)."""
+        def bump(counts: dict[str, int], key: str, by: int = 1) -> None:
+            value = counts.get(key, 0) + sign * by
+            if value:
+                counts[key] = value
+            else:
+                counts.pop(key, None)
+
+        self.posts += sign
         for lang, count in zip(post.langs, post.words, strict=True):
-            languages[lang] += 1
-            words[lang] += count
-        years[post.date[:4]] += 1
-        months[post.date[:7]] += 1
-        authors.update(post.authors)
+            bump(self.languages, lang)
+            bump(self.words, lang, count)
+        bump(self.years, post.date[:4])
+        bump(self.months, post.date[:7])
+        for author in post.authors:
+            bump(self.authors, author)
         if post.outlet:
-            outlets[post.outlet] += 1
-        tags.update(post.tags)
+            bump(self.outlets, post.outlet)
+        for tag in post.tags:
+            bump(self.tags, tag)
         if len(post.langs) > 1:
-            result.translated += 1
+            self.translated += sign
+        elif sign > 0:
+            self.untranslated[post.id] = post.date
         else:
-            result.untranslated.append(post.id)
-    result.languages = dict(sorted(languages.items(), key=lambda item: -item[1]))
-    result.words = {lang: words[lang] for lang in result.languages}
-    result.by_year = dict(sorted(years.items()))
-    result.by_month = dict(sorted(months.items()))
-    result.authors = _ranked(authors)
-    result.outlets = _ranked(outlets)
-    result.tags = _ranked(tags)
-    result.latest = load([f.id for f in newest_first[:latest]]) if latest else []
-    result.latest_ids = [f.id for f in newest_first[:latest]]
-    return result
+            self.untranslated.pop(post.id, None)
+
+    def summary(self, latest_ids: list[str], load: Callable[[list[str]], list[Post]],
+                languages: list[str]) -> Summary:
+        """The figures; languages with as many versions are in the archive's language order."""
+        rank = {lang: n for n, lang in enumerate(languages)}
+        langs = sorted(self.languages, key=lambda lang: (-self.languages[lang], rank.get(lang, len(rank)), lang))
+        newest_first = sorted(self.untranslated.items(), key=lambda item: (item[1], item[0]), reverse=True)
+        result = Summary(
+            posts=self.posts, languages={lang: self.languages[lang] for lang in langs},
+            words={lang: self.words.get(lang, 0) for lang in langs},
+            by_year=dict(sorted(self.years.items())), by_month=dict(sorted(self.months.items())),
+            authors=_ranked(self.authors), outlets=_ranked(self.outlets), tags=_ranked(self.tags),
+            translated=self.translated, untranslated=[post_id for post_id, _ in newest_first],
+        )
+        result.latest = load(latest_ids) if latest_ids else []
+        result.latest_ids = latest_ids
+        return result
+
+    def plain(self) -> tuple[Any, ...]:
+        """Plain values (for marshal)."""
+        return (self.posts, self.translated, self.languages, self.words, self.years, self.months, self.authors,
+                self.outlets, self.tags, self.untranslated)
+
+    @classmethod
+    def from_plain(cls, value: tuple[Any, ...]) -> Tally:
+        return cls(*value)
