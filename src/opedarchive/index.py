@@ -965,13 +965,14 @@ class Index:
             found.update((post_id, marshal.loads(value)) for post_id, value in rows)
         return found
 
-    def keep_tally(self, key: str, based_on: Any, generation: int, value: tuple[Any, ...],
-                   facts: dict[str, Any], *, replace_all: bool) -> bool:
-        """Keep counts (`value`, plain data, its first item a token naming it) under `key`,
-        made at `generation` from the facts of every post; `facts` are those of the posts
-        counted anew (None: a post now gone), or of every post with `replace_all`. Without
-        `replace_all`, only if the kept counts are still those named `based_on`. False if not
-        kept (another process got there first, or the index is busy: they are made again)."""
+    def keep_tally(self, key: str, based_on: Any, generation: int, value: Callable[[], tuple[Any, ...]],
+                   facts: Iterable[tuple[str, Any]], *, replace_all: bool) -> bool:
+        """Keep counts (`value()`, plain data, its first item a token naming them) under `key`,
+        made at `generation` from the facts of every post; `facts` are (post id, facts) of the
+        posts counted anew (None: a post now gone), or of every post with `replace_all`, and
+        are all consumed before `value` is called. Without `replace_all`, only if the kept
+        counts are still those named `based_on`. False if not kept (another process got there
+        first, or the index is busy: they are made again next time; `facts` is not consumed)."""
         db = self.db
         db.execute("PRAGMA busy_timeout = 100")  # never wait long for what is only a cache
         try:
@@ -983,11 +984,12 @@ class Index:
                     return False
                 if replace_all:
                     db.execute("DELETE FROM tally_facts")
-                db.executemany("DELETE FROM tally_facts WHERE post_id = ?",
-                               [(p,) for p, fact in facts.items() if fact is None])
-                db.executemany("INSERT OR REPLACE INTO tally_facts VALUES (?, ?)",
-                               [(p, marshal.dumps(fact)) for p, fact in facts.items() if fact is not None])
-                db.execute("INSERT OR REPLACE INTO cache VALUES (?, ?, ?)", (key, generation, marshal.dumps(value)))
+                for post_id, fact in facts:
+                    if fact is None:
+                        db.execute("DELETE FROM tally_facts WHERE post_id = ?", (post_id,))
+                    else:
+                        db.execute("INSERT OR REPLACE INTO tally_facts VALUES (?, ?)", (post_id, marshal.dumps(fact)))
+                db.execute("INSERT OR REPLACE INTO cache VALUES (?, ?, ?)", (key, generation, marshal.dumps(value())))
                 db.execute("COMMIT")
                 return True
             except BaseException:

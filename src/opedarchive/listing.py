@@ -105,14 +105,21 @@ def _tally(archive: Archive, index: Index) -> Tally:
         for fact in _facts(archive, index, touched):
             tally.add(fact)
             changed[fact.id] = fact.plain()
-        index.keep_tally(TALLY_KEY, kept[0], now, (token, languages, tally.plain()), changed, replace_all=False)
+        index.keep_tally(TALLY_KEY, kept[0], now, lambda: (token, languages, tally.plain()), changed.items(),
+                         replace_all=False)
         return tally
     tally = Tally()
-    every: dict[str, Any] = {}
-    for fact in _facts(archive, index):
-        tally.add(fact)
-        every[fact.id] = fact.plain()
-    index.keep_tally(TALLY_KEY, None, now, (token, languages, tally.plain()), every, replace_all=True)
+
+    def counted() -> Iterator[tuple[str, Any]]:  # every post's facts, counted as they are kept
+        for fact in _facts(archive, index):
+            tally.add(fact)
+            yield fact.id, fact.plain()
+
+    if not index.keep_tally(TALLY_KEY, None, now, lambda: (token, languages, tally.plain()), counted(),
+                            replace_all=True):
+        tally = Tally()
+        for fact in _facts(archive, index):
+            tally.add(fact)
     return tally
 
 
@@ -163,7 +170,7 @@ def _posts(archive: Archive, index: Index, ids: list[str] | None = None) -> Iter
         yield archive.assemble(rows[0][0], [listed_version(row) for row in rows])
 
 
-def _facts(archive: Archive, index: Index, ids: list[str] | None = None) -> list[PostFacts]:
+def _facts(archive: Archive, index: Index, ids: list[str] | None = None) -> Iterator[PostFacts]:
     """`summary.PostFacts` of every post (or those of `ids`) straight from the index's rows, without building
     posts: the same figures as `PostFacts.of(post)` (the original is the first version in
     the archive's language order; authors are the original's, else everyone's; the outlet is
@@ -173,7 +180,6 @@ def _facts(archive: Archive, index: Index, ids: list[str] | None = None) -> list
     rank = {lang: n for n, lang in enumerate(archive.config.languages)}
     last = len(rank)
     loads = marshal.loads
-    facts = []
     for rows in _grouped(index, ids, titles=False):
         if len(rows) > 1:
             rows.sort(key=lambda r: (rank.get(r[1], last), r[1]))
@@ -187,9 +193,7 @@ def _facts(archive: Archive, index: Index, ids: list[str] | None = None) -> list
             outlet = next((m[2] for m in metas if m[2]), "")
         elif len(tags) > 1:
             tags = list(dict.fromkeys(tags))
-        facts.append(PostFacts(rows[0][0], date, [r[1] for r in rows], [r[6] for r in rows],
-                               authors, outlet, tags))
-    return facts
+        yield PostFacts(rows[0][0], date, [r[1] for r in rows], [r[6] for r in rows], authors, outlet, tags)
 
 
 def _add_details(index: Index, posts: list[Post]) -> None:
