@@ -35,9 +35,7 @@ from opedarchive.background import beside
 from opedarchive.errors import ArchiveError, OpedError, PostFileError
 from opedarchive.model import Version, decode_post_bytes, parse_post
 from opedarchive.query import Query, Term
-from opedarchive.summary import words_of_plain
 from opedarchive.text.searchform import FORM_VERSION, search_form
-from opedarchive.text.summary import plain_text, summary_of_plain
 
 INDEX_NAME = "index.sqlite"
 NO_FTS_ENV = "OPEDARCHIVE_NO_FTS5"
@@ -204,6 +202,9 @@ def _doc_row(rel: str, post_id: str, lang: str, data: bytes, path: Path) -> DocR
 
 
 def _version_row(rel: str, post_id: str, version: Version, digest: str) -> DocRow:
+    from opedarchive.summary import words_of_plain  # here: a search needs neither
+    from opedarchive.text.summary import plain_text, summary_of_plain
+
     date = version.date
     listed = [version.authors, version.tags, version.get("outlet"), version.get("kind"), version.get("summary"),
               bool(version.meta.get("draft"))]

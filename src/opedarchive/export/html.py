@@ -32,7 +32,7 @@ from opedarchive.export.base import ExportResult, OutputDir, digest, write_if_ch
 from opedarchive.export.markup import format_date, language_name, markdown_html, safe_url
 from opedarchive.model import Post, Version, order_languages
 from opedarchive.serialize import json_value, post_summary
-from opedarchive.text.searchform import _QUOTES_TABLE, search_form
+from opedarchive.text.searchform import search_form
 from opedarchive.text.slug import slugify
 
 if TYPE_CHECKING:
@@ -416,21 +416,10 @@ def _source(archive: Archive, post: Post, sig: list[list[Any]]) -> Source:
                   _local_images(archive, post), read=True)
 
 
-# The typographic quotes `search_form` makes plain. It does so with str.translate, which is slow
-# on long texts (3 s of CPU at 10k posts); str.replace gives the same text, and search_form then
-# finds nothing left to translate.
-_PLAIN_QUOTES = tuple((chr(code), plain) for code, plain in _QUOTES_TABLE.items())
-
-
 def _search_text(version: Version) -> str:
-    """What the search page searches in one version: title, people, places, tags and body
-    (curly quotes already straight)."""
+    """What the search page searches in one version: title, people, places, tags and body."""
     fields = [version.title, " ".join(version.authors), version.get("outlet"), " ".join(version.tags), version.body]
-    text = "\n".join(f for f in fields if f)
-    for curly, plain in _PLAIN_QUOTES:
-        if curly in text:
-            text = text.replace(curly, plain)
-    return text
+    return "\n".join(f for f in fields if f)
 
 
 def _old_shard(path: Path) -> dict[str, list[Any]]:

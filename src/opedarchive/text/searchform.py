@@ -19,7 +19,7 @@ _KHMER_DIGIT_RE = re.compile("[\u17e0-\u17e9]")
 FORM_VERSION = 2
 # Typographic quotes as typed on a keyboard, so `d'etat` finds `d’etat`.
 _QUOTES_RE = re.compile("[\u2018\u2019\u02bc\u201c\u201d]")
-_QUOTES_TABLE = {0x2018: "'", 0x2019: "'", 0x02BC: "'", 0x201C: '"', 0x201D: '"'}
+_QUOTES = (("\u2018", "'"), ("\u2019", "'"), ("\u02bc", "'"), ("\u201c", '"'), ("\u201d", '"'))
 _WORD_CACHE_MAX = 200_000
 _words: dict[str, str] = {}
 _syllables: dict[str, str] = {}
@@ -53,7 +53,8 @@ def search_form(text: str) -> str:
     and curly quotes as straight ones. Documents and queries both go through it, so they
     always match alike."""
     if _QUOTES_RE.search(text):
-        text = text.translate(_QUOTES_TABLE)
+        for curly, straight in _QUOTES:  # five replaces: several times quicker than translate
+            text = text.replace(curly, straight)
     if not _KHMER_RE.search(text):
         text = unicodedata.normalize("NFC", text)
         if _INVISIBLE_RE.search(text):
