@@ -12,6 +12,14 @@ same entry) with its own config file, a Pelican content folder (Markdown with Pe
 jrnl, Pelican and Hugo are taken from a bench-only virtual environment (--tools, default
 bench/.venv-compare, made by `make bench-compare`), ripgrep from PATH.
 
+Rows marked "(watcher)" are timed while `opedarchive watch` runs on the archive (started
+before them, once it says it is watching, and stopped with SIGTERM after them; bench/run.py's
+Watcher), with ripgrep timed again in the same rounds so that its ratio in those rows is to
+opedarchive with the watcher. Rows "after one file edited" append a line to one post file (as
+another program would) just before every run, timed or not; "re-export after one post edited"
+does so too, then exports into a folder that an earlier (untimed) export wrote. The edited
+file is put back as it was at the end.
+
 Every number is a whole process, start-up included, with a warm page cache (one untimed run
 first). Fast commands run --repeat times, site builds --build-repeat times, each build into an
 empty folder; the tools take turns within each round so that load from other programs falls
@@ -21,7 +29,9 @@ RSS of the whole tree sampled every 20 ms (opedarchive's export uses worker proc
 is user + system time of the tree. Ratios are the other tool's median time (or memory)
 divided by opedarchive's: above 1 means opedarchive is faster (or smaller).
 
-Prints a Markdown table and writes it, with the machine and tool versions, to
+Under the table, the targets of issue 8, each with the measured value and whether it is met
+(the watcher targets are set at 100,000 posts, the export targets at 10,000: at other sizes
+they are indicative). Prints a Markdown table and writes it, with the machine and tool versions, to
 bench/out/compare-<N>.md (and the raw numbers to compare-<N>.json). Not part of CI.
 """
 
@@ -47,7 +57,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_export import _tree_rss
 from gen_corpus import RARE_WORD
-from run import OPED, corpus
+from run import ENV, OPED, Watcher, corpus
 
 from opedarchive.archive import Archive
 
@@ -55,6 +65,7 @@ REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out"
 COMMON_WORD = "election"
 KHMER_WORD = "ឆ្នោត"
+WORDS = [("common", COMMON_WORD), ("rare", RARE_WORD), ("Khmer", KHMER_WORD)]
 
 
 @dataclass
@@ -95,6 +106,10 @@ class Row:
     repeat: int
     tree: bool = False  # sample the summed RSS of the process tree (builds)
     warmup: bool = True  # one untimed run first (not for builds, whose first run is timed too)
+    key: str = ""  # how the targets find the row
+
+    def entry(self, prefix: str) -> Entry | None:
+        return next((e for e in self.entries if e.tool.startswith(prefix) and e.samples), None)
 
 
 GNU_TIME = "/usr/bin/time"
@@ -313,8 +328,151 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def ratio_notes(rows: list[Row]) -> list[str]:
+    """What the ratio columns compare with, and ripgrep's time over opedarchive's with the watcher."""
+    notes = ["ratios: each tool's median time (peak memory) ÷ that of the opedarchive entry of the same row; "
+             "in the rows marked (watcher) that is opedarchive with `opedarchive watch` running, and ripgrep "
+             "was timed again in the same rounds"]
+    by = {r.key: r for r in rows if r.key}
+    parts = []
+    for label, word in WORDS:
+        row = by.get(f"w-search-{label}")
+        oped, rg = (row.entry("opedarchive"), row.entry("ripgrep")) if row else (None, None)
+        if oped and rg:
+            parts.append(f"`{word}` {_ratio(rg.median, oped.median)}")
+    if parts:
+        notes.append("`rg -l -F` time ÷ opedarchive search with the watcher: " + ", ".join(parts))
+    return notes
+
+
+# --- the targets of issue 8 ---------------------------------------------------------------
+
+
+@dataclass
+class Target:
+    text: str
+    size: str  # the corpus size the issue sets the target at
+    measured: str
+    met: bool | None  # None: not measured in this run
+
+
+def targets(rows: list[Row], builds: bool) -> list[Target]:
+    """Each target of issue 8 with what this run measured, computed from the rows."""
+    by = {r.key: r for r in rows if r.key}
+
+    def oped(key: str) -> Entry | None:
+        row = by.get(key)
+        return row.entry("opedarchive") if row else None
+
+    out: list[Target] = []
+
+    def at_most(text: str, size: str, key: str, limit: float) -> None:
+        entry = oped(key)
+        if entry is None or entry.median is None:
+            out.append(Target(text, size, "not measured", None))
+        else:
+            out.append(Target(text, size, f"{entry.median:.3f} s", entry.median <= limit))
+
+    at_most("`--help` ≤ 0.15 s", "any", "help", 0.15)
+    searches = [(word, oped(f"w-search-{label}"), by[f"w-search-{label}"].entry("ripgrep")
+                 if f"w-search-{label}" in by else None) for label, word in WORDS]
+    if all(e for _, e, _ in searches):
+        out.append(Target("watcher: `search` ≤ 0.3 s", "100,000",
+                          ", ".join(f"`{w}` {e.median:.3f} s" for w, e, _ in searches),  # type: ignore[union-attr]
+                          all(e.median <= 0.3 for _, e, _ in searches)))  # type: ignore[union-attr,operator]
+    else:
+        out.append(Target("watcher: `search` ≤ 0.3 s", "100,000", "not measured", None))
+    if all(e and rg for _, e, rg in searches):
+        ratios = [(w, rg.median / e.median) for w, e, rg in searches]  # type: ignore[union-attr,operator]
+        out.append(Target("watcher: `search` ≥ 3× faster than `rg -l`", "100,000",
+                          ", ".join(f"`{w}` {r:.2f}×" for w, r in ratios), all(r >= 3 for _, r in ratios)))
+    else:
+        out.append(Target("watcher: `search` ≥ 3× faster than `rg -l`", "100,000", "not measured", None))
+    at_most("watcher: `list --limit 20` ≤ 0.3 s", "100,000", "w-list", 0.3)
+    at_most("watcher: `summary` ≤ 1 s", "100,000", "w-summary", 1.0)
+    at_most("watcher: `summary` after one file edited ≤ 1 s", "100,000", "w-summary-edit", 1.0)
+
+    plain = [(by[k].name, e) for k in ("search-common", "search-rare", "search-Khmer", "list", "summary",
+                                        "summary-edit", "help") if k in by and (e := oped(k)) and e.median]
+    if plain:
+        name, slowest = max(plain, key=lambda p: p[1].median or 0)
+        out.append(Target("no watcher: every command ≤ 0.6 s", "100,000",
+                          f"slowest of {len(plain)}: {name} {slowest.median:.3f} s",
+                          all((e.median or 0) <= 0.6 for _, e in plain)))
+    else:
+        out.append(Target("no watcher: every command ≤ 0.6 s", "100,000", "not measured", None))
+
+    kept = [(by[k].name, e) for k in by if k.removeprefix("w-").split("-")[0] in ("search", "list", "summary")
+            and (e := oped(k)) and e.peak is not None]
+    if kept:
+        name, largest = max(kept, key=lambda p: p[1].peak or 0)
+        first = oped("first")
+        extra = f" (not counted: the first search, which builds the index, {first.peak:.0f} MB)" if first else ""
+        out.append(Target("peak memory ≤ 150 MB for search, list, summary", "100,000",
+                          f"largest: {name} {largest.peak:.0f} MB{extra}",
+                          all((e.peak or 0) <= 150 for _, e in kept)))
+    else:
+        out.append(Target("peak memory ≤ 150 MB for search, list, summary", "100,000", "not measured", None))
+
+    out.append(Target("import of a 100,000-post folder ≤ 120 s (both cores)", "100,000",
+                      "not part of this run: `python bench/bench_import_folder.py 100000`", None))
+
+    build = by.get("build")
+    ours = build.entry("opedarchive") if build else None
+    hugo = build.entry("hugo") if build else None
+    pelican = build.entry("pelican") if build else None
+    why = "not measured (--no-builds)" if not builds else "not measured"
+    if ours and hugo:
+        assert ours.median and hugo.median and ours.peak and hugo.peak
+        out.append(Target("`export --html` within 2× Hugo's time", "10,000",
+                          f"{ours.median:.2f} s vs Hugo {hugo.median:.2f} s ({ours.median / hugo.median:.2f}× Hugo's)",
+                          ours.median <= 2 * hugo.median))
+        out.append(Target("`export --html` under 1/3 of Hugo's memory", "10,000",
+                          f"{ours.peak:.0f} MB vs Hugo {hugo.peak:.0f} MB ({ours.peak / hugo.peak:.2f} of Hugo's)",
+                          ours.peak < hugo.peak / 3))
+    else:
+        out.append(Target("`export --html` within 2× Hugo's time", "10,000", why, None))
+        out.append(Target("`export --html` under 1/3 of Hugo's memory", "10,000", why, None))
+    if ours and pelican:
+        assert ours.median and pelican.median
+        out.append(Target("`export --html` ≥ 3× faster than Pelican", "10,000",
+                          f"Pelican {pelican.median:.2f} s ÷ {ours.median:.2f} s = {pelican.median / ours.median:.2f}×",
+                          pelican.median / ours.median >= 3))
+    else:
+        out.append(Target("`export --html` ≥ 3× faster than Pelican", "10,000", why, None))
+    if oped("reexport"):
+        at_most("re-export (`export --html`) after one post edited ≤ 1 s", "10,000", "reexport", 1.0)
+    else:
+        out.append(Target("re-export (`export --html`) after one post edited ≤ 1 s", "10,000", why, None))
+    return out
+
+
+def targets_table(found: list[Target], posts: int) -> str:
+    verdict = {True: "met", False: "**not met**", None: "—"}
+    lines = [f"Targets of issue 8, measured on this run's {posts:,} posts (the column \"set at\" is the corpus "
+             "size the issue sets each target at; at other sizes the verdict is only indicative):", "",
+             "| target | set at (posts) | measured | result |", "| --- | ---: | --- | --- |"]
+    lines += [f"| {t.text} | {t.size} | {t.measured} | {verdict[t.met]} |" for t in found]
+    met = sum(t.met is True for t in found)
+    measured = sum(t.met is not None for t in found)
+    lines += ["", f"{met} of {measured} measured targets met ({len(found) - measured} not measured in this run)."]
+    return "\n".join(lines)
+
+
 def html_files(folder: Path) -> int:
     return sum(1 for _ in folder.rglob("*.html")) if folder.is_dir() else 0
+
+
+def edit_post(path: Path) -> Callable[[], None]:
+    """An edit by another program before each run: a line appended to one post file (as bench/run.py does)."""
+    count = 0
+
+    def edit() -> None:
+        nonlocal count
+        count += 1
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(f"\nEdited for the benchmark, run {count}.\n")
+    return edit
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -322,7 +480,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--posts", type=int, default=10_000, help="corpus size (bench/gen_corpus.py)")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each fast command (median shown)")
     parser.add_argument("--build-repeat", type=int, default=3, help="runs of each full site build")
-    parser.add_argument("--no-builds", action="store_true", help="only search and list (e.g. at 100k posts)")
+    parser.add_argument("--no-builds", action="store_true", help="only search, list and summary (e.g. at 100k posts)")
     parser.add_argument("--work", type=Path, default=OUT / "compare-work",
                         help="where corpora and converted copies are kept")
     args = parser.parse_args(argv)
@@ -337,14 +495,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"corpus: {archive} ({args.posts} posts, {files} files, {text_mb:.0f} MB)", file=sys.stderr)
     oped = [*OPED, "--archive", str(archive)]
     rg, jrnl, hugo, pelican = (_tool_path(n) for n in ("rg", "jrnl", "hugo", "pelican"))
+    # The post file the "after one file edited" rows append to (bench/run.py's choice); put back at the end.
+    edited = (sorted(posts_dir.glob("2010/*.en.md")) or sorted(posts_dir.glob("*/*.en.md")))[0]
+    edited_text = edited.read_bytes()
 
     scratch = Path(tempfile.mkdtemp(prefix="compare-", dir=args.work))
-    env = dict(os.environ, XDG_CONFIG_HOME=str(scratch / "xdg-config"), XDG_DATA_HOME=str(scratch / "xdg-data"),
+    # Without PYTHONDONTWRITEBYTECODE (bench/run.py's ENV): the program as installed, bytecode cached.
+    env = dict(ENV, XDG_CONFIG_HOME=str(scratch / "xdg-config"), XDG_DATA_HOME=str(scratch / "xdg-data"),
                NO_COLOR="1")
     logs = scratch / "logs"
     logs.mkdir()
     notes: list[str] = []
-    rows: list[Row] = []
+    plain: list[Row] = []  # no watcher running
+    watched: list[Row] = []  # with `opedarchive watch` running
+    builds: list[Row] = []
     try:
         # Conversions (untimed).
         jrnl_config: Path | None = None
@@ -358,24 +522,42 @@ def main(argv: list[str] | None = None) -> int:
         def jrnl_cmd(*extra: str) -> list[str] | None:
             return [str(jrnl), "--config-file", str(jrnl_config), *extra] if jrnl and jrnl_config else None
 
+        def rg_cmd(word: str) -> list[str] | None:
+            return [str(rg), "-l", "-F", word, str(posts_dir)] if rg else None
+
         missing = "not run: not installed"
         # The index is built by the first search; time that once, then warm searches.
         index = archive / ".opedarchive"
         first = Entry("opedarchive (no index yet: builds it)", [*oped, "search", RARE_WORD], ok_codes=(0, 1),
                       prepare=lambda: shutil.rmtree(index, ignore_errors=True))
-        rows.append(Row("search, first run", [first], 1, warmup=False))
-        for name, word in [("search common word", COMMON_WORD), ("search rare word", RARE_WORD),
-                           ("search Khmer word", KHMER_WORD)]:
-            rows.append(Row(f"{name} ({word})", [
+        plain.append(Row("search, first run", [first], 1, warmup=False, key="first"))
+        for label, word in WORDS:
+            plain.append(Row(f"search {label} word ({word})", [
                 Entry("opedarchive", [*oped, "search", word], ok_codes=(0, 1)),
-                Entry("ripgrep", [str(rg), "-l", "-F", word, str(posts_dir)] if rg else None,
-                      note="" if rg else missing, ok_codes=(0, 1)),
+                Entry("ripgrep", rg_cmd(word), note="" if rg else missing, ok_codes=(0, 1)),
                 Entry("jrnl", jrnl_cmd("-contains", word, "-n", "20"), note="" if jrnl else missing),
-            ], args.repeat))
-        rows.append(Row("list, 20 newest", [
+            ], args.repeat, key=f"search-{label}"))
+        plain.append(Row("list, 20 newest", [
             Entry("opedarchive", [*oped, "list", "--limit", "20"]),
             Entry("jrnl", jrnl_cmd("-n", "20"), note="" if jrnl else missing),
-        ], args.repeat))
+        ], args.repeat, key="list"))
+        plain.append(Row("summary", [Entry("opedarchive", [*oped, "summary"])], args.repeat, key="summary"))
+        plain.append(Row("summary after one file edited", [
+            Entry("opedarchive", [*oped, "summary"], prepare=edit_post(edited))], args.repeat, key="summary-edit"))
+        plain.append(Row("--help", [Entry("opedarchive", [*OPED, "--help"])], args.repeat, key="help"))
+
+        for label, word in WORDS:
+            watched.append(Row(f"search {label} word ({word}) (watcher)", [
+                Entry("opedarchive (watcher)", [*oped, "search", word], ok_codes=(0, 1)),
+                Entry("ripgrep", rg_cmd(word), note="" if rg else missing, ok_codes=(0, 1)),
+            ], args.repeat, key=f"w-search-{label}"))
+        watched.append(Row("list, 20 newest (watcher)", [
+            Entry("opedarchive (watcher)", [*oped, "list", "--limit", "20"])], args.repeat, key="w-list"))
+        watched.append(Row("summary (watcher)", [
+            Entry("opedarchive (watcher)", [*oped, "summary"])], args.repeat, key="w-summary"))
+        watched.append(Row("summary after one file edited (watcher)", [
+            Entry("opedarchive (watcher)", [*oped, "summary"], prepare=edit_post(edited))],
+            args.repeat, key="w-summary-edit"))
 
         if not args.no_builds:
             site = scratch / "site"
@@ -401,9 +583,50 @@ def main(argv: list[str] | None = None) -> int:
                                                                          ignore_errors=True)))
             else:
                 build_entries.append(Entry("pelican", None, note=missing))
-            rows.append(Row("full site build", build_entries, args.build_repeat, tree=True, warmup=False))
+            builds.append(Row("full site build", build_entries, args.build_repeat, tree=True, warmup=False,
+                              key="build"))
 
-        for row in rows:
+            # A re-export into a folder an export already wrote (untimed, in the warm-up's preparation),
+            # after one post was edited.
+            resite = scratch / "site-again"
+            edit_again = edit_post(edited)
+
+            def edit_then_reexport() -> None:
+                if not resite.is_dir():
+                    subprocess.run([*oped, "export", "--html", "-o", str(resite)], check=True, env=env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                edit_again()
+
+            builds.append(Row("re-export after one post edited", [
+                Entry("opedarchive export --html", [*oped, "export", "--html", "-o", str(resite)],
+                      prepare=edit_then_reexport)], args.repeat, tree=True, key="reexport"))
+
+        # A watcher left running by someone else would make the rows "without the watcher" wrong.
+        if subprocess.run([*oped, "watch", "--status"], env=env, capture_output=True).returncode == 0:
+            notes.append("a watcher was already running for the archive before the run: "
+                         "the rows without \"(watcher)\" were timed with it too")
+        for row in plain:
+            print(f"timing: {row.name}", file=sys.stderr)
+            measure_row(row, logs, env)
+        try:
+            print("starting `opedarchive watch`", file=sys.stderr)
+            with Watcher(oped) as watcher:
+                if subprocess.run([*oped, "watch", "--status"], env=env, capture_output=True).returncode != 0:
+                    notes.append("`opedarchive watch --status` did not see the watcher it started: "
+                                 "the \"(watcher)\" rows may have been timed without it")
+                for row in watched:
+                    print(f"timing: {row.name}", file=sys.stderr)
+                    measure_row(row, logs, env)
+                code = watcher.proc.poll()
+            if code is not None:
+                notes.append(f"the watcher exited (code {code}) before its rows were done: "
+                             "some \"(watcher)\" rows may have been timed without it")
+        except SystemExit as exc:  # it did not start
+            print(f"  {exc}", file=sys.stderr)
+            for row in watched:
+                for entry in row.entries:
+                    entry.note = "not run: the watcher did not start"
+        for row in builds:
             print(f"timing: {row.name}", file=sys.stderr)
             measure_row(row, logs, env)
 
@@ -416,18 +639,27 @@ def main(argv: list[str] | None = None) -> int:
                          f"Hugo {html_files(hugo_dir / 'public'):,}, Pelican {html_files(pelican_dir / 'output'):,}")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+        edited.write_bytes(edited_text)
+    notes.append(f"edited file (lines appended before each \"after one … edited\" run, put back afterwards): "
+                 f"`{edited.relative_to(archive)}`")
 
+    rows = plain + watched + builds
     load_after = os.getloadavg()
+    found = targets(rows, not args.no_builds)
     info = {"posts": args.posts, "files": files, "text_mb": round(text_mb, 1),
             "machine": machine(), "versions": versions(),
             "load_average_before": [round(x, 2) for x in load_before],
             "load_average_after": [round(x, 2) for x in load_after],
             "minutes": round((time.perf_counter() - started) / 60, 1), "notes": notes}
     body = table(rows)
+    notes[:0] = ratio_notes(rows)
+    goals = targets_table(found, args.posts)
     print(body)
     for note in notes:
         print(f"- {note}")
     print(f"load average (1, 5, 15 min) before {info['load_average_before']}, after {info['load_average_after']}")
+    print()
+    print(goals)
 
     commands = []
     for row in rows:
@@ -442,12 +674,13 @@ def main(argv: list[str] | None = None) -> int:
           *[f"- {note}" for note in notes],
           f"- load average (1, 5, 15 min) before the run {info['load_average_before']}, "
           f"after {info['load_average_after']}; the run took {info['minutes']} min", "",
+          goals, "",
           "Machine: " + "; ".join(f"{k} {v}" for k, v in info["machine"].items()), "",  # type: ignore[attr-defined]
           "Versions: " + "; ".join(f"{k}: {v}" for k, v in info["versions"].items()), "",  # type: ignore[attr-defined]
           "Commands:", "", *commands, ""]
     OUT.mkdir(exist_ok=True)
     (OUT / f"compare-{args.posts}.md").write_text("\n".join(md), encoding="utf-8")
-    raw = {**info, "rows": [{"name": r.name, "entries": [
+    raw = {**info, "targets": [vars(t) for t in found], "rows": [{"name": r.name, "key": r.key, "entries": [
         {"tool": e.tool, "command": e.command, "note": e.note,
          "samples": [vars(s) for s in e.samples]} for e in r.entries]} for r in rows]}
     (OUT / f"compare-{args.posts}.json").write_text(json.dumps(raw, indent=2, ensure_ascii=False) + "\n",
