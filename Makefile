@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 OPED := $(BIN)/opedarchive
 DEMO_POST := 2022-06-24
 
-.PHONY: demo test lint typecheck pytest system-deps bench bench-import bench-export bench-compare fuzz hugo-check clean
+.PHONY: demo test lint typecheck pytest system-deps bench bench-import bench-import-folder bench-export bench-compare fuzz hugo-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ bench: $(VENV)/.installed
 # issue 6: a generated 10,000-post WordPress export imported in <= 30 s, memory flat (prints peak RSS).
 bench-import: $(VENV)/.installed
 	$(BIN)/python bench/bench_import.py
+
+# issue 8: import of a generated 10,000-post Markdown folder (time, CPU, peak memory, load);
+# make bench-import-folder FOLDER_POSTS="10000 100000" for the 100k target (<= 120 s).
+FOLDER_POSTS ?= 10000
+bench-import-folder: $(VENV)/.installed
+	$(BIN)/python bench/bench_import_folder.py $(FOLDER_POSTS)
 
 # issue 5: export --html of 10,000 generated posts beside Hugo building the same posts (time, memory, re-export).
 bench-export: $(VENV)/.installed

@@ -156,3 +156,60 @@ def test_a_locked_index_is_waited_for(seeded: Path, cli: Invoke) -> None:
     assert result.returncode == 0, result.stderr
     assert "2022-06-24-candlelight-arrest-is-a-joke" in result.stdout
     assert _digest(seeded) == before
+
+
+def test_a_large_folder_import_killed_leaves_no_worker_and_its_temp_files_are_swept(
+        archive: Path, tmp_path: Path, cli: Invoke) -> None:
+    """An import of a Markdown folder big enough for worker processes, killed with SIGKILL while
+    it writes: no worker process outlives it, no post file is partial, and the re-run ends with
+    every post once and the hidden temp files of the killed run deleted."""
+    source = tmp_path / "folder"
+    source.mkdir()
+    for i in range(1500):
+        (source / f"post-{i:04d}.md").write_text(
+            f"---\ntitle: Post number {i} about elections\ndate: 2022-06-{1 + i % 28:02d}\n---\n\n"
+            f"Body {i} of a post on voter lists and election counts.\n", encoding="utf-8")
+    command = [sys.executable, "-m", "opedarchive", "--archive", str(archive), "import", str(source)]
+    year = archive / "posts" / "2022"
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (year.is_dir() and any(n.startswith(".tmp-") for n in os.listdir(year))):
+        time.sleep(0.005)
+    table = subprocess.run(["ps", "-eo", "pid=,ppid="], capture_output=True, text=True, check=True).stdout
+    parents = dict((int(pid), int(ppid)) for pid, ppid in (line.split() for line in table.splitlines()))
+    tree, grew = {proc.pid}, True
+    while grew:  # its fork server and resource tracker, and the workers under the fork server
+        more = {pid for pid, ppid in parents.items() if ppid in tree} - tree
+        tree |= more
+        grew = bool(more)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert len(tree) >= 4  # workers were started
+    time.sleep(2)  # the workers look for the importing process every half second
+    alive = [pid for pid in tree - {proc.pid} if Path(f"/proc/{pid}").exists()
+             and Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"]
+    assert alive == []
+    assert all(f.stat().st_size > 0 for f in year.glob("*.md"))
+    temps = [year / n for n in os.listdir(year) if n.startswith(".tmp-")]
+    for temp in temps:  # as if the kill was a while ago
+        os.utime(temp, (time.time() - 120, time.time() - 120))
+    final = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert final.returncode == 0, final.stderr
+    assert len(list(year.glob("*.md"))) == 1500
+    assert [n for n in os.listdir(year) if n.startswith(".tmp-")] == []
+    assert cli("check").exit_code == 0
+
+
+def test_only_stale_temp_files_of_dead_writers_are_swept(tmp_path: Path) -> None:
+    from opedarchive.archive import remove_stale_temps
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    old = time.time() - 120
+    names = {f".tmp-{gone}-aaaa": old, f".tmp-{gone}-bbbb": time.time(), f".tmp-{os.getpid()}-cccc": old,
+             "2022-01-01-x.en.md": old, ".tmp-notapid": old}
+    for name, when in names.items():
+        (tmp_path / name).write_text("x", encoding="utf-8")
+        os.utime(tmp_path / name, (when, when))
+    assert remove_stale_temps(tmp_path) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(set(names) - {f".tmp-{gone}-aaaa"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import secrets
@@ -60,8 +61,15 @@ def fsync_path(path: Path | str) -> None:
 
 
 def _write_temp(folder: Path, data: bytes, durable: bool = True) -> Path:
-    tmp = folder / f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    for _ in range(8):  # a name already taken (by a temp file of ours still waiting): another
+        tmp = folder / f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise FileExistsError(errno.EEXIST, "no free temporary file name", str(folder))
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -72,6 +80,76 @@ def _write_temp(folder: Path, data: bytes, durable: bool = True) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return tmp
+
+
+def stage_file(path: Path, data: bytes) -> Path:
+    """The first half of an exclusive atomic write of many files: `data` in a hidden temp file
+    beside `path` (returned), not yet flushed to disk; `publish_staged` finishes it."""
+    try:
+        return _write_temp(path.parent, data, durable=False)
+    except FileNotFoundError:  # the year's folder is new (a mkdir per file would cost more)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return _write_temp(path.parent, data, durable=False)
+
+
+def sync_staged(temps: list[Path]) -> None:
+    """Flush staged temp files to disk, all at once: one sync(2) costs about 20 ms on this
+    machine where fsyncs of 3,000 files one by one cost 0.65 s (measured), though it also
+    flushes what other processes wrote. Where there is no sync(2), each file is fsynced."""
+    if not temps:
+        return
+    if hasattr(os, "sync"):
+        os.sync()
+        return
+    for tmp in temps:  # pragma: no cover - platforms without sync(2)
+        fsync_path(tmp)
+
+
+def publish_staged(tmp: Path, path: Path) -> None:
+    """Give a staged (and synced) temp file its name, never replacing an existing file
+    (FileExistsError) nor writing through a symbolic link; the temp file is gone either way.
+    The caller syncs the folder."""
+    try:
+        os.link(tmp, path)  # fails if `path` exists (a symbolic link included), atomically
+    except FileExistsError:
+        if path.is_symlink():
+            raise OpedError(f"{path}: is a symbolic link; refusing to write through it") from None
+        raise
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def remove_stale_temps(folder: Path, older_than: float = 60.0) -> int:
+    """Delete the temp files in `folder` left by writers that were killed: those of processes
+    that are gone, not touched for `older_than` seconds (a live writer's temp file lives for
+    seconds at most). Returns how many were deleted."""
+    import time
+
+    removed = 0
+    try:
+        names = [name for name in os.listdir(folder) if name.startswith(TEMP_PREFIX)]
+    except OSError:
+        return 0
+    for name in names:
+        pid = name[len(TEMP_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit() or _process_exists(int(pid)):
+            continue
+        path = folder / name
+        with contextlib.suppress(OSError):
+            if time.time() - path.lstat().st_mtime > older_than:
+                path.unlink()
+                removed += 1
+    return removed
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # someone else's process (or no such number): leave its files alone
+    return True
 
 
 def atomic_write(path: Path, data: bytes, *, exclusive: bool = False, durable: bool = True) -> None:
@@ -266,8 +344,13 @@ class Archive:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
     def taken_ids(self, year: int) -> set[str]:
-        """The ids of the posts of one year, from file names."""
-        return {pid for _, pid, _ in self._files_of_year(year)}
+        """The ids of the posts of one year, from file names (names only: a bulk writer asks
+        again for every batch, and a Path per file cost 11 s over a 100k import)."""
+        try:
+            names = os.listdir(self.posts_dir / f"{year:04d}")
+        except FileNotFoundError:
+            return set()
+        return {m["id"] for m in map(FILE_RE.match, names) if m}
 
     def allocate_id(self, day: date, title: str, taken: set[str] | None = None) -> str:
         """A new id for a post of this date and title: `-2`, `-3`, … when it is taken. Callers
@@ -280,16 +363,6 @@ class Archive:
             n += 1
             candidate = f"{base}-{n}"
         return candidate
-
-    def _files_of_year(self, year: int) -> list[tuple[Path, str, str]]:
-        folder = self.posts_dir / f"{year:04d}"
-        out = []
-        with contextlib.suppress(FileNotFoundError):
-            for entry in os.scandir(folder):
-                parts = split_file_name(entry.name)
-                if parts:
-                    out.append((Path(entry.path), parts[0], parts[1]))
-        return out
 
     def write_version(self, post_id: str, version: Version, *, replace: bool = False) -> Path:
         """Write one version's file atomically; a new file never replaces an existing one."""

