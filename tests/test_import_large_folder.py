@@ -17,7 +17,8 @@ from opedarchive.archive import Archive
 from opedarchive.importers import markdown
 from opedarchive.importers.base import ImportItem
 from opedarchive.importing import Writer
-from opedarchive.model import Version, _Dumper, dump_yaml
+from opedarchive.model import Version, dump_yaml
+from opedarchive.yamlio import _Dumper
 
 from conftest import DATA, Invoke
 

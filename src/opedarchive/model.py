@@ -10,8 +10,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from opedarchive.errors import PostFileError
 from opedarchive.text.dates import as_date
 
@@ -120,27 +118,15 @@ def order_languages(langs: list[str], preferred: list[str]) -> list[str]:
 # ---------------------------------------------------------------------------- YAML
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """A safe loader that refuses aliases: they let a few bytes expand exponentially."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.MarkedYAMLError(
-                None, None, "YAML aliases (*name) are not allowed in front matter", event.start_mark
-            )
-        return super().compose_node(parent, index)
-
-
-_FAST_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Only text that could hold an anchor or alias needs the slower, alias-refusing loader.
 _MAYBE_ALIAS = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s]", re.M)
 
 
 def load_yaml(text: str) -> Any:
     """Parse front matter YAML safely (no tags, no aliases)."""
-    loader = _NoAliasLoader if _MAYBE_ALIAS.search(text) else _FAST_LOADER
-    return yaml.load(text, Loader=loader)
+    from opedarchive import yamlio  # PyYAML loads only where front matter is read or written
+
+    return yamlio.load(text, refuse_aliases=_MAYBE_ALIAS.search(text) is not None)
 
 
 # Strings that some YAML reader (1.1 or 1.2) would take for something else.
@@ -160,30 +146,8 @@ _AMBIGUOUS = re.compile(
 )
 
 
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
 # Characters a plain or block scalar would not keep as they are (line separators, controls).
 _NEEDS_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    if _NEEDS_ESCAPE.search(value):
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
-    if "\n" in value:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-    if _AMBIGUOUS.match(value):
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
-
-
-def _represent_datetime(dumper: yaml.SafeDumper, value: datetime) -> yaml.ScalarNode:
-    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
-
-
-_Dumper.add_representer(str, _represent_str)
-_Dumper.add_representer(datetime, _represent_datetime)
 
 
 # What PyYAML surely writes as a plain scalar in a block mapping or sequence, as it is: a letter,
@@ -195,15 +159,15 @@ _PLAIN_TEXT = re.compile(
     "[^\\W\\d_](?:[\\w!\"$%&'()*+,./;<=>?@\\[\\\\\\]^`{|}~\\-"
     "\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffd]| (?=[^ ]))*"
 )
-_STR_TAG = "tag:yaml.org,2002:str"
-_RESOLVER = yaml.resolver.Resolver()  # the one the safe dumper asks
 _PLAIN_MAX = 1000
 _KEY_MAX = 100
 
 
 def _plain(text: str) -> bool:
+    from opedarchive import yamlio
+
     return (len(text) <= _PLAIN_MAX and _PLAIN_TEXT.fullmatch(text) is not None and not _AMBIGUOUS.match(text)
-            and _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG)  # type: ignore[no-untyped-call]
+            and yamlio.resolves_to_str(text))
 
 
 def _fast_yaml(meta: dict[str, Any]) -> str | None:
@@ -236,10 +200,9 @@ def dump_yaml(meta: dict[str, Any]) -> str:
     fast = _fast_yaml(meta)
     if fast is not None:
         return fast
-    return yaml.dump(
-        meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000,
-        default_flow_style=False,
-    )
+    from opedarchive import yamlio
+
+    return yamlio.dump(meta)
 
 
 # ---------------------------------------------------------------------------- files
@@ -300,6 +263,8 @@ def split_post(text: str, path: Path | str) -> tuple[dict[str, Any], str]:
         fm_text, body, offset = _fm_split(text)
     except ValueError as exc:
         raise PostFileError(path, str(exc), 1) from None
+    import yaml
+
     try:
         meta = load_yaml(fm_text)
     except yaml.MarkedYAMLError as exc:
