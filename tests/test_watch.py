@@ -29,10 +29,11 @@ JOKE = "2022-06-24-candlelight-arrest-is-a-joke"
 class Watch:
     """One `opedarchive watch` process and what it printed."""
 
-    def __init__(self, archive: Path) -> None:
+    def __init__(self, archive: Path, backend: str = "") -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "opedarchive", "--archive", str(archive), "watch"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, watching.BACKEND_ENV: backend},
         )
         self.lines: list[str] = []
 
@@ -62,8 +63,8 @@ def start(seeded: Path) -> Iterator[type[Watch]]:
     started: list[Watch] = []
 
     class Started(Watch):
-        def __init__(self, archive: Path = seeded) -> None:
-            super().__init__(archive)
+        def __init__(self, archive: Path = seeded, backend: str = "") -> None:
+            super().__init__(archive, backend)
             started.append(self)
 
     yield Started
@@ -107,10 +108,11 @@ def _titles(cli: Invoke) -> dict[str, str]:
 
 
 @pytest.mark.usefixtures("patient")
+@pytest.mark.parametrize("backend", ["", "watchfiles"])  # inotify itself on Linux; watchfiles elsewhere
 def test_a_live_watcher_keeps_search_and_list_fresh_without_a_walk(
-    seeded: Path, cli: Invoke, start: type[Watch], scans: list[int]
+    seeded: Path, cli: Invoke, start: type[Watch], scans: list[int], backend: str
 ) -> None:
-    watch = start()
+    watch = start(backend=backend)
     assert "the index is up to date (6 post files)" in watch.wait_for("Watching")
     status = cli("watch", "--status")
     assert status.exit_code == 0 and f"(pid {watch.proc.pid}," in status.stderr
@@ -255,3 +257,19 @@ def test_a_watched_search_checks_the_files_when_the_watcher_does_not_answer(
     found = cli("search", "zebracorn", "--json")
     assert found.exit_code == 0 and [h["id"] for h in json.loads(found.stdout)] == [JOKE]
     assert scans == [1]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's")
+def test_the_watcher_is_not_told_of_every_read(seeded: Path, start: type[Watch]) -> None:
+    """Its inotify watches ask for changes only, not for every open, read and close of a file:
+    those would slow down every program that reads the archive (ripgrep took twice as long)."""
+    watch = start()
+    watch.wait_for("Watching")
+    masks = []
+    for fd in Path(f"/proc/{watch.proc.pid}/fd").iterdir():
+        if os.readlink(fd) == "anon_inode:inotify":
+            info = Path(f"/proc/{watch.proc.pid}/fdinfo/{fd.name}").read_text()
+            masks += [int(word[5:], 16) for word in info.split() if word.startswith("mask:")]
+    assert len(masks) >= 3  # posts/, its year folder, the cookies
+    in_access, in_close_nowrite, in_open = 0x1, 0x10, 0x20
+    assert [hex(m) for m in masks if m & (in_access | in_close_nowrite | in_open)] == []

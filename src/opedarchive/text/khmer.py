@@ -26,8 +26,13 @@ _KHMER_DIGIT_RE = re.compile("[០-៩]")
 
 def khmer_digits_to_ascii(text: str) -> str:
     """`២០២២` → `2022`; every other character unchanged."""
-    # Most texts hold no Khmer digit: one C scan instead of a table lookup per character.
-    return text.translate(_DIGIT_TABLE) if _KHMER_DIGIT_RE.search(text) else text
+    # Most texts hold no Khmer digit: one C scan instead of a table lookup per character; and
+    # ten replaces are far quicker than translate with a table on a long text.
+    if not _KHMER_DIGIT_RE.search(text):
+        return text
+    for n, digit in enumerate(KHMER_DIGITS):
+        text = text.replace(digit, str(n))
+    return text
 
 
 def ascii_digits_to_khmer(text: str) -> str:
