@@ -213,3 +213,31 @@ def test_only_stale_temp_files_of_dead_writers_are_swept(tmp_path: Path) -> None
         os.utime(tmp_path / name, (when, when))
     assert remove_stale_temps(tmp_path) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(set(names) - {f".tmp-{gone}-aaaa"})
+
+
+def test_ctrl_c_during_a_first_index_build_is_one_line(archive: Path) -> None:
+    """Ctrl-C (SIGINT to the whole process group) while worker processes read the posts for
+    the first index build: "Interrupted.", exit 130, no worker's name or traceback, no
+    process left behind; the next search builds the index."""
+    year = archive / "posts" / "2021"
+    year.mkdir(parents=True)
+    body = "Election law and the commune vote. " * 80
+    for n in range(6000):
+        (year / f"2021-01-01-post-{n}.en.md").write_text(
+            f"---\ntitle: Post {n}\ndate: 2021-01-01\nlang: en\n---\n{body}{n}\n", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "opedarchive", "--archive", str(archive), "search", "commune"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    assert proc.stderr is not None
+    assert "Building the search index" in proc.stderr.readline()
+    time.sleep(0.5)
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    assert proc.poll() is None and children, "the build ended (or had no workers) before Ctrl-C"
+    os.killpg(proc.pid, signal.SIGINT)
+    rest = proc.stderr.read()
+    assert proc.wait(timeout=60) == 130
+    assert rest == "Interrupted.\n"
+    for child in children:
+        assert not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2]
+    again = subprocess.run([sys.executable, "-m", "opedarchive", "--archive", str(archive), "search", "commune",
+                            "--json"], capture_output=True, text=True, check=False)
+    assert again.returncode == 0, again.stderr

@@ -673,7 +673,10 @@ class Index:
 
         context = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
         source = iter(items)
-        with context.Pool(processes=max(1, min(2, os.cpu_count() or 2))) as pool:
+        from opedarchive.importers.parallel import worker_start
+
+        with context.Pool(processes=max(1, min(2, os.cpu_count() or 2)), initializer=worker_start,
+                          initargs=(os.getpid(),)) as pool:
             window = list(itertools.islice(source, READ_WINDOW))
             pending = pool.map_async(_read_row, window, chunksize=32)
             while window:

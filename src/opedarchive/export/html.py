@@ -275,7 +275,10 @@ class Workers:
         if self.count < 2 or size < PARALLEL_MIN_PAGES or len(items) < 2:
             return [fn(item, *args) for item in items]
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=self.count)
+            from opedarchive.importers.parallel import worker_start
+
+            self.pool = ProcessPoolExecutor(max_workers=self.count, initializer=worker_start,
+                                            initargs=(os.getpid(),))
         return list(self.pool.map(fn, items, *[[a] * len(items) for a in args]))
 
     def close(self) -> None:

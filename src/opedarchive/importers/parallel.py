@@ -41,7 +41,7 @@ class Workers:
         if context.get_start_method() == "forkserver":
             context.set_forkserver_preload(self.preload)
         self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
-                                        initializer=_orphan_watch, initargs=(os.getpid(),))
+                                        initializer=worker_start, initargs=(os.getpid(),))
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
@@ -105,6 +105,16 @@ def _process_state(pid: int) -> tuple[str, str] | None:
         return ("", "")
     fields = stat[stat.rindex(")") + 2:].split()
     return fields[0], fields[19]
+
+
+def worker_start(parent: int) -> None:
+    """The start of every worker process of ours (imports, index builds, exports): Ctrl-C is
+    left to `parent`, which stops its workers and says "Interrupted." (each worker printed its
+    own traceback or name before), and the worker exits once `parent` is gone."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _orphan_watch(parent)
 
 
 def _orphan_watch(importer: int) -> None:
