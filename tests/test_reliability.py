@@ -230,7 +230,7 @@ def test_ctrl_c_during_a_first_index_build_is_one_line(archive: Path) -> None:
     assert proc.stderr is not None
     assert "Building the search index" in proc.stderr.readline()
     time.sleep(0.5)
-    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    children = [c for task in Path(f"/proc/{proc.pid}/task").iterdir() for c in (task / "children").read_text().split()]
     assert proc.poll() is None and children, "the build ended (or had no workers) before Ctrl-C"
     os.killpg(proc.pid, signal.SIGINT)
     rest = proc.stderr.read()
@@ -238,6 +238,8 @@ def test_ctrl_c_during_a_first_index_build_is_one_line(archive: Path) -> None:
     assert rest == "Interrupted.\n"
     for child in children:
         assert not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2]
+    with sqlite3.connect(archive / ".opedarchive/index.sqlite") as db:  # stopped, not finished first
+        assert db.execute("SELECT count(*) FROM docs").fetchone()[0] == 0
     again = subprocess.run([sys.executable, "-m", "opedarchive", "--archive", str(archive), "search", "commune",
                             "--json"], capture_output=True, text=True, check=False)
     assert again.returncode == 0, again.stderr

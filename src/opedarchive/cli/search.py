@@ -73,11 +73,10 @@ def search(
     query.filters.extend((key, value) for key, value in options.items() if value is not None)
     since_day, until_day = _day(since, "--since"), _day(until, "--until")
     archive = open_archive()
-    with _open_index(archive) as index:
-        # SQLite runs the query without Python's lock: load what the output needs meanwhile.
-        with beside(lambda: index.search_fresh(query, limit=limit, since=since_day, until=until_day)) as pending:
-            _load_output_modules(as_json)
-        hits = pending.result()
+    # SQLite runs the query without Python's lock: what the output needs is loaded meanwhile,
+    # on another thread (the search stays on this one, so that Ctrl-C stops an index build).
+    with _open_index(archive) as index, beside(lambda: _load_output_modules(as_json)):
+        hits = index.search_fresh(query, limit=limit, since=since_day, until=until_day)
     if not hits:
         say(f"No posts match {text!r}." if text else "No posts match these filters.")
         raise typer.Exit(1)
