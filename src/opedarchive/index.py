@@ -124,6 +124,7 @@ def _m004_tally(db: sqlite3.Connection, fts: bool) -> None:
         "CREATE INDEX touched_generation ON touched(generation)",
         "CREATE TABLE tally_facts(post_id TEXT PRIMARY KEY, value BLOB NOT NULL)",
         "CREATE INDEX docs_error ON docs(path) WHERE error IS NOT NULL",
+        "DELETE FROM cache WHERE key LIKE 'summary:%'",  # the whole figures migration 003's code kept
     ):
         db.execute(statement)
 
@@ -938,12 +939,6 @@ class Index:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
         return int(row[0]) if row else -1
 
-    def cached(self, key: str, generation: int) -> Any:
-        """What `keep` kept under `key` at `generation`; None if it was not kept, or at another."""
-        row = self.guarded(lambda: self.db.execute(
-            "SELECT value FROM cache WHERE key = ? AND generation = ?", (key, generation)).fetchone())
-        return None if row is None else marshal.loads(row[0])
-
     def kept_tally(self, key: str) -> tuple[int, int | None, Any, list[str]]:
         """For the counts kept under `key` (see `keep_tally`): the generation now, the one they
         were kept at (None: none kept), their value, and the posts touched since then."""
@@ -1002,18 +997,6 @@ class Index:
                 raise
         except sqlite3.OperationalError:
             return False
-        finally:
-            db.execute("PRAGMA busy_timeout = 30000")
-
-    def keep(self, key: str, generation: int, value: Any) -> None:
-        """Keep `value` (plain data) under `key`, valid at `generation` only."""
-        blob = marshal.dumps(value)
-        db = self.db
-        db.execute("PRAGMA busy_timeout = 100")  # never wait long for what is only a cache
-        try:
-            db.execute("INSERT OR REPLACE INTO cache VALUES (?, ?, ?)", (key, generation, blob))
-        except sqlite3.OperationalError:
-            pass  # busy (a writer holds the index): the figures are computed again next time
         finally:
             db.execute("PRAGMA busy_timeout = 30000")
 
