@@ -47,6 +47,17 @@ def test_json_and_jsonl_are_told_apart(archive: Path, cli: Invoke, tmp_path: Pat
     assert [r["format"] for r in json.loads(result.stdout)] == ["json", "json", "jsonl"]
 
 
+@pytest.mark.parametrize("body", ["<rss", '<rss xmlns:wp="http://wordpress.org/export/1.2/">', "Posted on: 2022-06-01"])
+def test_json_quoting_a_feed_or_a_page_is_still_json(archive: Path, cli: Invoke, tmp_path: Path, body: str) -> None:
+    # Found by hypothesis: a post whose body was "<rss", exported to JSON, came back as a feed.
+    one = {"id": "x", "versions": [{"lang": "en", "body": body + "\n",
+                                    "meta": {"title": "T", "date": "2022-01-01", "lang": "en"}}]}
+    (tmp_path / "a.json").write_text(json.dumps([one], indent=2), encoding="utf-8")
+    result = cli("import", "--dry-run", "--json", str(tmp_path / "a.json"))
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)[0]["format"] == "json"
+
+
 def test_an_unknown_format_name_is_exit_2(archive: Path, cli: Invoke) -> None:
     result = cli("import", "--format", "docx", str(WXR))
     assert result.exit_code == 2

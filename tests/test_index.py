@@ -235,7 +235,7 @@ def test_search_fresh_checks_the_files_while_it_searches(seeded: Path, idx: Inde
 
 
 def test_big_archives_are_checked_by_two_processes(seeded: Path, idx: Index, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(index_module, "FORK_MIN_BYTES", 0)
+    monkeypatch.setattr(index_module, "FORK_MIN_FILES", 0)
     write_post(seeded, "2023-01-02-fresh", "en", "Fresh", "A zyxomancy.")
     write_post(seeded, "2024-01-02-later", "en", "Later", "Another zyxomancy.")
     stats = idx.sync()

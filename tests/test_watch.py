@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -76,13 +77,14 @@ def start(seeded: Path) -> Iterator[type[Watch]]:
 def scans(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the stat walks (full or partial freshness checks) of commands run in-process."""
     counted: list[int] = []
-    original = Index._scan
+    for name in ("_suspects", "sync_folders"):  # every full check starts with the first
+        original = getattr(Index, name)
 
-    def counting(self: Index, *args: object, **kwargs: object) -> object:
-        counted.append(1)
-        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+        def counting(self: Index, *args: object, original: Any = original, **kwargs: object) -> object:
+            counted.append(1)
+            return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(Index, "_scan", counting)
+        monkeypatch.setattr(Index, name, counting)
     return counted
 
 

@@ -5,9 +5,11 @@
   tables index that text: `words` (unicode61) everything but Khmer, `khmer` (trigram) the
   Khmer runs, so that a Khmer word is found inside a longer run. FTS5 gives candidates and
   BM25; each candidate is then checked against `texts` (word edges, short terms, exclusions).
-- `dirs` keeps, per year folder, a snapshot of every file's (size, mtime, ctime). The
-  freshness check stats every file, compares snapshots, reads only files whose entry
-  changed, and re-indexes only those whose content hash changed.
+- `dirs` keeps, per year folder, a snapshot of every file's (size, mtime, ctime) and a
+  fingerprint of the folder's stat data. The freshness check stats every file and sums a
+  hash of each into the fingerprint (nothing kept per file: the cheap pass); only a folder
+  whose fingerprint differs is compared file by file with its snapshot, only files whose
+  entry changed are read, and only those whose content hash changed are re-indexed.
 - The schema changes only through MIGRATIONS, an append-only list; `PRAGMA user_version`
   counts the ones applied.
 - Where SQLite has no FTS5 or no trigram tokenizer (or OPEDARCHIVE_NO_FTS5=1), the same
@@ -28,7 +30,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from opedarchive.archive import POSTS_DIR, Archive, split_file_name
 from opedarchive.background import beside
@@ -50,8 +52,10 @@ READ_WINDOW = 200
 # A one-group search ranks its best candidates first, this many (or this many per hit shown).
 CANDIDATES = 200
 CANDIDATE_FACTOR = 5
-# Snapshots this big (about 10,000 files) are compared by two processes.
-FORK_MIN_BYTES = 1_000_000
+# Folders holding this many files in all are checked by two processes.
+FORK_MIN_FILES = 10_000
+# The share of the files a forked child checks while a query runs here beside the check.
+CHILD_SHARE = 0.58
 
 RACY = (-1, -1, -1)
 Notice = Callable[[str], None]
@@ -129,12 +133,20 @@ def _m004_tally(db: sqlite3.Connection, fts: bool) -> None:
         db.execute(statement)
 
 
+def _m005_fingerprints(db: sqlite3.Connection, fts: bool) -> None:
+    # A fingerprint of each folder's stat data (see `_fingerprint`), and its count of post
+    # files; NULL until the folder is next compared file by file with its snapshot.
+    db.execute("ALTER TABLE dirs ADD COLUMN fingerprint TEXT")
+    db.execute("ALTER TABLE dirs ADD COLUMN files INTEGER NOT NULL DEFAULT 0")
+
+
 # Append only: a released migration is never edited, reordered or removed.
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection, bool], None]]] = [
     ("001-docs-texts-dirs", _m001_tables),
     ("002-fts5-words-and-khmer", _m002_fts),
     ("003-listing-columns", _m003_listing),
     ("004-summary-tally", _m004_tally),
+    ("005-dirs-fingerprint", _m005_fingerprints),
 ]
 
 
@@ -260,30 +272,64 @@ def _read_row(item: Item) -> DocRow | None:
 # ---------------------------------------------------------------------------- freshness
 
 
-def _scan_dir(folder: str, racy_after: int) -> Snapshot:
-    """(size, mtime, ctime) of every `.md` file in a year folder; times of files changed
-    after `racy_after` are -1: such a file is read again by every check until it settles."""
+def _fingerprint(folder: str, racy_after: int) -> str | None:
+    """A digest of the stat data (inode, size, mtime, ctime) of a folder and of every entry in
+    it. Equal to the one stored with the folder's snapshot, the folder is as it was then and
+    none of its files needs a look. None when the folder cannot be read or something in it
+    changed after `racy_after` (it may change again unseen within one timestamp tick).
+
+    Nothing is kept per file, which is what makes this pass cheaper than the snapshot's. No
+    change goes unseen: a write moves the file's ctime, adding, removing or renaming an entry
+    moves the folder's times (POSIX), and a file's ctime cannot be set back. The hash of a
+    tuple of ints is the same in every Python process (only str hashes are salted); another
+    Python that hashes differently just compares every snapshot once."""
+    try:
+        own = os.stat(folder)
+        if own.st_mtime_ns > racy_after or own.st_ctime_ns > racy_after:
+            return None
+        total = 0
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                st = entry.stat(follow_symlinks=False)
+                if st.st_ctime_ns > racy_after:
+                    return None
+                total += hash((st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+    except OSError:
+        return None
+    return f"{own.st_ino}:{own.st_mtime_ns}:{own.st_ctime_ns}:{total}"
+
+
+def _scan_dir(folder: str, racy_after: int) -> tuple[Snapshot, str | None]:
+    """(size, mtime, ctime) of every `.md` file in a year folder, and the folder's fingerprint
+    (None if it cannot be trusted yet). Times of files changed after `racy_after` are -1:
+    such a file is read again by every check until it settles."""
     snap: Snapshot = {}
     try:
+        own = os.stat(folder)
         entries = os.scandir(folder)
     except FileNotFoundError:
-        return snap
+        return snap, None
     except OSError as exc:
         raise ArchiveError(f"{folder}: cannot read: {exc.strerror}") from None
+    trusted = own.st_mtime_ns <= racy_after and own.st_ctime_ns <= racy_after
+    total = 0
     with entries:
         for entry in entries:
-            name = entry.name
-            if not name.endswith(".md") or name.startswith("."):
-                continue
             try:
                 st = entry.stat(follow_symlinks=False)
             except FileNotFoundError:
+                trusted = False
                 continue
-            if st.st_mtime_ns > racy_after or st.st_ctime_ns > racy_after:
+            total += hash((st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+            name = entry.name
+            if not name.endswith(".md") or name.startswith("."):
+                trusted = trusted and st.st_ctime_ns <= racy_after
+            elif st.st_mtime_ns > racy_after or st.st_ctime_ns > racy_after:
                 snap[name] = RACY
+                trusted = False
             else:
                 snap[name] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-    return snap
+    return snap, f"{own.st_ino}:{own.st_mtime_ns}:{own.st_ctime_ns}:{total}" if trusted else None
 
 
 def _year_dirs(posts: Path) -> list[str]:
@@ -296,30 +342,72 @@ def _year_dirs(posts: Path) -> list[str]:
         raise OpedError(f"{posts}: cannot read: {exc.strerror}") from None
 
 
-ScanPart = tuple[dict[str, bytes], list[str], int, int]
+def _fingerprints(posts: str, names: list[str], racy_after: int) -> dict[str, str | None]:
+    return {name: _fingerprint(os.path.join(posts, name), racy_after) for name in names}
+
+
+# (new snapshots of the folders that changed, files gone, files to read, files seen,
+#  (fingerprint, files) of every folder compared)
+ScanPart = tuple[dict[str, bytes], list[str], int, int, dict[str, tuple[str | None, int]]]
 
 
 def _compare_dirs(posts: str, names: list[str], stored: dict[str, bytes], racy_after: int) -> ScanPart:
-    """(new snapshots of the folders that changed, files gone, files to read, files seen)."""
+    """Each folder of `names` compared file by file with its stored snapshot."""
     changed: dict[str, bytes] = {}
     gone: list[str] = []
+    prints: dict[str, tuple[str | None, int]] = {}
     to_read = files = 0
     for name in names:
-        new = _scan_dir(os.path.join(posts, name), racy_after)
+        new, fingerprint = _scan_dir(os.path.join(posts, name), racy_after)
         files += len(new)
+        prints[name] = (fingerprint, len(new))
         old: Snapshot = marshal.loads(stored[name]) if name in stored else {}
-        if old == new and name in stored and RACY not in new.values():
-            continue
+        if old == new and (name in stored or not new) and RACY not in new.values():
+            continue  # (a folder without post files is not kept)
         changed[name] = marshal.dumps(new)
         to_read += sum(1 for _ in _changed_names(old, new))
         gone.extend(f"{POSTS_DIR}/{name}/{f}" for f in old if f not in new)
-    return changed, gone, to_read, files
+    return changed, gone, to_read, files, prints
 
 
-def _forked(work: Callable[[], ScanPart]) -> Callable[[], ScanPart | None] | None:
-    """Start `work` in a forked child; returns what collects its result (None if the child
-    failed: the caller then does the work itself), or None if no child could be started. The
-    child touches no SQLite and leaves with os._exit."""
+def _shares(names: list[str], weights: dict[str, int], share: float) -> tuple[list[str], list[str]]:
+    """`names` split in two: the second (for a forked child) about `share` of the weight."""
+    total = sum(weights.get(n, 1) for n in names) or 1
+    mine: list[str] = []
+    theirs: list[str] = []
+    theirs_weight = 0
+    for name in sorted(names, key=lambda n: -weights.get(n, 1)):
+        weight = weights.get(name, 1)
+        if theirs_weight + weight / 2 <= share * total:
+            theirs.append(name)
+            theirs_weight += weight
+        else:
+            mine.append(name)
+    return sorted(mine), sorted(theirs)
+
+
+T = TypeVar("T")
+
+
+def _in_two(work: Callable[[list[str]], T], names: list[str], weights: dict[str, int],
+            share: float = 0.5) -> tuple[T, T | None]:
+    """`work` on `names`, split with a forked child (about `share` of the weight) when the
+    folders are many and big enough to be worth a second core: stat() is CPU-bound here."""
+    if len(names) < 2 or sum(weights.get(n, 1) for n in names) < FORK_MIN_FILES or not hasattr(os, "fork"):
+        return work(names), None
+    mine, theirs = _shares(names, weights, share)
+    collect = _forked(lambda: work(theirs))
+    if collect is None:
+        return work(names), None
+    ours = work(mine)
+    found = collect()
+    return ours, (found if found is not None else work(theirs))
+
+
+def _forked(work: Callable[[], T]) -> Callable[[], T | None] | None:
+    """Start `work` in a forked child; returns what collects its (marshallable) result, None
+    if the child failed (the caller then does the work itself); or None if no child could
+    be started. The child touches no SQLite and leaves with os._exit."""
     try:
         read_end, write_end = os.pipe()
         pid = os.fork()
@@ -329,22 +417,31 @@ def _forked(work: Callable[[], ScanPart]) -> Callable[[], ScanPart | None] | Non
         try:
             os.close(read_end)
             with os.fdopen(write_end, "wb") as fh:
-                fh.write(marshal.dumps(work()))
+                fh.write(marshal.dumps(work()))  # type: ignore[arg-type]
         finally:
             os._exit(0)
     os.close(write_end)
 
-    def collect() -> ScanPart | None:
+    def collect() -> T | None:
         with os.fdopen(read_end, "rb") as fh:
             data = fh.read()
         os.waitpid(pid, 0)
         try:
-            changed, gone, to_read, files = marshal.loads(data)
+            return marshal.loads(data)  # type: ignore[no-any-return]
         except (EOFError, ValueError, TypeError):
             return None
-        return changed, gone, to_read, files
 
     return collect
+
+
+# Only onto the snapshot compared: another process may have stored a newer one since.
+KEEP_PRINT = "UPDATE dirs SET fingerprint = ?, files = ? WHERE name = ? AND snapshot = ?"
+
+
+def _print_rows(scan: ScanResult) -> list[tuple[str, int, str, bytes]]:
+    """KEEP_PRINT's rows: the trusted fingerprints of folders compared and found unchanged."""
+    return [(fingerprint, files, name, scan.stored[name]) for name, (fingerprint, files) in scan.prints.items()
+            if fingerprint is not None and name in scan.stored and name not in scan.changed]
 
 
 def _changed_names(old: Snapshot, new: Snapshot) -> Iterator[str]:
@@ -356,13 +453,15 @@ def _changed_names(old: Snapshot, new: Snapshot) -> Iterator[str]:
 
 @dataclass
 class ScanResult:
-    """What a freshness check found: the changed folders' new snapshots, files gone."""
+    """What a freshness check found: the changed folders' new snapshots (and the old ones of
+    the folders compared), files gone, and fingerprints to keep."""
 
-    stored: dict[str, bytes]
+    stored: dict[str, bytes] = field(default_factory=dict)
     changed: dict[str, bytes] = field(default_factory=dict)
     gone: list[str] = field(default_factory=list)
     to_read: int = 0
     files: int = 0
+    prints: dict[str, tuple[str | None, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -547,54 +646,82 @@ class Index:
         """Bring the index up to date with the year folders `names` only (where a watcher saw
         events); a name that is neither a folder nor known to the index is ignored."""
         def run() -> SyncStats:
-            stored = self._stored()
+            known = self._known()
             posts = self.archive.posts_dir
-            wanted = [n for n in names if n in stored or (posts / n).is_dir()]
-            return self._apply(self._scan(stored, wanted)) if wanted else SyncStats()
+            wanted = sorted({n for n in names if n in known or (posts / n).is_dir()})
+            return self._apply(self._compare(known, wanted)) if wanted else SyncStats()
 
         return self.guarded(run)  # type: ignore[no-any-return]
 
     def _sync(self) -> SyncStats:
-        return self._apply(self._scan(self._stored()))
+        known = self._known()
+        return self._apply(self._compare(known, self._suspects(known)))
 
-    def _stored(self) -> dict[str, bytes]:
-        # Snapshots stay marshalled but for the folder at hand: memory stays small at 150k files.
-        return dict(self.db.execute("SELECT name, snapshot FROM dirs").fetchall())
+    def _known(self) -> dict[str, tuple[str | None, int]]:
+        """(fingerprint, files) of every year folder the index knows."""
+        return {name: (fingerprint, files) for name, fingerprint, files
+                in self.db.execute("SELECT name, fingerprint, files FROM dirs")}
 
-    def _scan(self, stored: dict[str, bytes], only: Iterable[str] | None = None) -> ScanResult:
-        """Compare every year folder (or those named in `only`) with its stored snapshot (no
-        SQL: safe beside a query). On a big archive a forked child takes half the folders:
-        stat() is CPU-bound here."""
+    def _suspects(self, known: dict[str, tuple[str | None, int]], share: float = 0.5) -> list[str]:
+        """The year folders whose fingerprint is not the one stored: new, gone, changed, or
+        not yet trusted. Stats every file, runs no SQL (safe beside a query); on a big archive
+        a forked child takes `share` of the folders."""
         posts = str(self.archive.posts_dir)
-        present = _year_dirs(self.archive.posts_dir)
-        names = present if only is None else sorted(set(only))
+        names = sorted(set(_year_dirs(self.archive.posts_dir)) | known.keys())
         racy_after = time.time_ns() - RACY_NS
-        result = ScanResult(stored)
-        big = sum(len(blob) for blob in stored.values()) >= FORK_MIN_BYTES
-        theirs: ScanPart | None = None
-        if only is None and big and len(names) >= 2 and hasattr(os, "fork"):
-            # The child's half and this process's half at the same time, on the two cores.
-            other = names[1::2]
-            collect = _forked(lambda: _compare_dirs(posts, other, stored, racy_after))
-            if collect is not None:
-                names = names[0::2]
-                mine = _compare_dirs(posts, names, stored, racy_after)
-                theirs = collect() or _compare_dirs(posts, other, stored, racy_after)
-            else:
-                mine = _compare_dirs(posts, names, stored, racy_after)
-        else:
-            mine = _compare_dirs(posts, names, stored, racy_after)
-        for part in (mine, theirs):
+        weights = {name: files for name, (_, files) in known.items()}
+        ours, theirs = _in_two(lambda part: _fingerprints(posts, part, racy_after), names, weights, share)
+        found = {**ours, **(theirs or {})}
+        return [name for name in names if found.get(name) is None or found[name] != known.get(name, (None, 0))[0]]
+
+    def _compare(self, known: dict[str, tuple[str | None, int]], names: list[str]) -> ScanResult:
+        """The folders `names` compared file by file with their snapshots."""
+        posts = str(self.archive.posts_dir)
+        result = ScanResult()
+        result.files = sum(files for name, (_, files) in known.items() if name not in names)
+        if not names:
+            return result
+        stored = self._snapshots(names)
+        racy_after = time.time_ns() - RACY_NS
+        weights = {name: known.get(name, (None, 1))[1] for name in names}
+        parts = _in_two(lambda part: _compare_dirs(posts, part, stored, racy_after), names, weights)
+        result.stored = stored
+        for part in parts:
             if part is not None:
-                changed, gone, to_read, files = part
+                changed, gone, to_read, files, prints = part
                 result.changed.update(changed)
                 result.gone.extend(gone)
                 result.to_read += to_read
                 result.files += files
-        for name in stored.keys() - set(present) - result.changed.keys():  # a year folder was removed
-            result.changed[name] = marshal.dumps({})
-            result.gone.extend(f"{POSTS_DIR}/{name}/{f}" for f in marshal.loads(stored[name]))
+                result.prints.update(prints)
         return result
+
+    def _snapshots(self, names: list[str]) -> dict[str, bytes]:
+        # Snapshots stay marshalled but for the folder at hand: memory stays small at 150k files.
+        marks = ", ".join("?" for _ in names)
+        return dict(self.db.execute(f"SELECT name, snapshot FROM dirs WHERE name IN ({marks})", names).fetchall())
+
+    def _keep_prints(self, scan: ScanResult) -> None:
+        """Store the fingerprints of folders found unchanged, so that the next check of each is
+        the cheap pass; skipped (until a later check) when another process is writing."""
+        rows = _print_rows(scan)
+        if not rows:
+            return
+        db = self.db
+        db.execute("PRAGMA busy_timeout = 0")
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            return
+        finally:
+            db.execute("PRAGMA busy_timeout = 30000")
+        try:
+            db.executemany(KEEP_PRINT, rows)
+            db.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            raise
 
     def _apply(self, scan: ScanResult) -> SyncStats:
         """Read what the scan found changed, and write it to the index in one transaction."""
@@ -602,6 +729,7 @@ class Index:
         stats = SyncStats(files=scan.files)
         stored, changed, gone = scan.stored, scan.changed, scan.gone
         if not changed:
+            self._keep_prints(scan)
             return stats
         items = self._items(stored, changed)
         rows = self._read_parallel(items) if scan.to_read >= PARALLEL_MIN else map(_read_row, items)
@@ -642,8 +770,11 @@ class Index:
             db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
             generation = self._generation()
             db.executemany("INSERT OR REPLACE INTO touched VALUES (?, ?)", [(p, generation) for p in touched])
-            db.executemany("INSERT OR REPLACE INTO dirs VALUES (?, ?)", changed.items())
-            db.execute("DELETE FROM dirs WHERE snapshot = ?", (marshal.dumps({}),))
+            kept = {name: blob for name, blob in changed.items() if marshal.loads(blob)}  # a folder emptied goes
+            db.executemany("INSERT OR REPLACE INTO dirs (name, snapshot, fingerprint, files) VALUES (?, ?, ?, ?)",
+                           [(name, blob, *scan.prints.get(name, (None, 0))) for name, blob in kept.items()])
+            db.executemany("DELETE FROM dirs WHERE name = ?", [(name,) for name in changed.keys() - kept.keys()])
+            db.executemany(KEEP_PRINT, _print_rows(scan))
             db.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
@@ -735,7 +866,8 @@ class Index:
     def search_fresh(self, query: Query, *, limit: int | None = 20, since: str | None = None,
                      until: str | None = None) -> list[Hit]:
         """`sync()` then `search()`, overlapped: the query runs while the files are checked
-        (on the other core); if anything changed, the index is updated and the query run again.
+        (the cheap pass, on both cores); if a folder's fingerprint moved, it is compared file
+        by file, and if anything changed the index is updated and the query run again.
         With a live watcher, the query runs while the watcher is asked for its word instead."""
         if self.path.exists():
             from opedarchive.watching import watcher_status
@@ -746,13 +878,17 @@ class Index:
                     return hits
 
         def run() -> list[Hit]:
-            stored = self._stored()
+            known = self._known()
             with beside(lambda: self._search(query, limit, since, until)) as pending:
-                scan = self._scan(stored)
+                suspects = self._suspects(known, CHILD_SHARE)
             hits = pending.result()
-            if scan.changed:
-                self._apply(scan)
-                hits = self._search(query, limit, since, until)
+            if suspects:
+                scan = self._compare(known, suspects)
+                if scan.changed:
+                    self._apply(scan)
+                    hits = self._search(query, limit, since, until)
+                else:
+                    self._keep_prints(scan)
             return hits
 
         return self.guarded(run)  # type: ignore[no-any-return]

@@ -31,8 +31,10 @@ MAX_SUMMARY = 1000
 
 
 def detect(path: Path, head: str) -> bool:
-    """An RSS, RDF or Atom document (and not a WordPress export, which is RSS too)."""
-    return path.is_file() and bool(_ROOT.search(head)) and WP_NS not in head
+    """An RSS, RDF or Atom document (and not a WordPress export, which is RSS too); a markup
+    document, not JSON whose text quotes one."""
+    text = head.lstrip("\ufeff \t\r\n")
+    return path.is_file() and text.startswith("<") and bool(_ROOT.search(text)) and WP_NS not in text
 
 
 def _text_of(detail: Any) -> tuple[str, str]:

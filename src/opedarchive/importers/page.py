@@ -18,7 +18,7 @@ _MONTH_HEADING = re.compile(r"^\s*[A-Za-z]+,?\s+[0-9]{4}\s*$")
 
 def detect(path: Path, head: str) -> bool:
     """A text file with at least one `Posted on:` line."""
-    return bool(POSTED.search(head)) and not head.lstrip().startswith(("<", "{", "---", "+++"))
+    return bool(POSTED.search(head)) and not head.lstrip("\ufeff \t\r\n").startswith(("<", "{", "[", "---", "+++"))
 
 
 def parse_page(text: str, source: str = "<page>") -> Iterator[ImportItem]:

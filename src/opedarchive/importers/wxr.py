@@ -57,8 +57,9 @@ MAX_PENDING = 200
 
 
 def detect(path: Path, head: str) -> bool:
-    """An RSS file in WordPress's export namespace."""
-    return path.is_file() and "<rss" in head and WP_NS in head
+    """An RSS file in WordPress's export namespace (a markup document, not JSON quoting one)."""
+    text = head.lstrip("\ufeff \t\r\n")
+    return path.is_file() and text.startswith("<") and "<rss" in text and WP_NS in text
 
 
 def _local(tag: str) -> tuple[str, str]:
