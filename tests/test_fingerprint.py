@@ -59,7 +59,7 @@ def test_an_unchanged_archive_is_checked_by_the_cheap_pass_alone(
     idx = Index(Archive.open(seeded))
     idx.sync()  # the first build compares every folder and keeps their fingerprints
     assert len(compared) == 1 and compared[0] == sorted(os.listdir(seeded / "posts"))
-    rows = idx.db.execute("SELECT name, fingerprint, files FROM dirs ORDER BY name").fetchall()
+    rows = idx.db.execute("SELECT name, fingerprint, files FROM prints ORDER BY name").fetchall()
     assert all(fingerprint for _, fingerprint, _ in rows)
     assert sum(files for *_, files in rows) == 6
     compared.clear()
@@ -71,7 +71,7 @@ def test_an_unchanged_archive_is_checked_by_the_cheap_pass_alone(
 def test_a_folder_changed_too_recently_gets_no_fingerprint(seeded: Path, compared: list[list[str]]) -> None:
     idx = Index(Archive.open(seeded))
     idx.sync()  # the seeded files were written just now: within RACY_NS
-    assert idx.db.execute("SELECT count(*) FROM dirs WHERE fingerprint IS NOT NULL").fetchone()[0] == 0
+    assert idx.db.execute("SELECT count(*) FROM prints WHERE fingerprint IS NOT NULL").fetchone()[0] == 0
     compared.clear()
     idx.sync()
     assert compared and compared[0]  # compared file by file again, until the files settle

@@ -214,7 +214,8 @@ def test_a_removed_year_folder_removes_its_posts(seeded: Path, idx: Index) -> No
     (seeded / "posts" / "2023").rmdir()
     assert idx.sync().removed == 2
     assert ids(idx, "zyxomancy") == []
-    assert idx.db.execute("SELECT count(*) FROM dirs WHERE name = '2023'").fetchone()[0] == 0
+    for table in ("dirs", "prints"):
+        assert idx.db.execute(f"SELECT count(*) FROM {table} WHERE name = '2023'").fetchone()[0] == 0
 
 
 def test_big_builds_read_in_worker_processes(seeded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
