@@ -6,7 +6,6 @@ import contextlib
 import errno
 import os
 import re
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -62,7 +61,7 @@ def fsync_path(path: Path | str) -> None:
 
 def _write_temp(folder: Path, data: bytes, durable: bool = True) -> Path:
     for _ in range(8):  # a name already taken (by a temp file of ours still waiting): another
-        tmp = folder / f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+        tmp = folder / f"{TEMP_PREFIX}{os.getpid()}-{os.urandom(4).hex()}"
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             break

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import marshal
 import os
 import re
@@ -207,6 +206,8 @@ def _joined(values: Iterable[str]) -> str:
 
 
 def _doc_row(rel: str, post_id: str, lang: str, data: bytes, path: Path) -> DocRow:
+    import hashlib  # here: loading it costs every command 7-14 ms (OpenSSL)
+
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     try:
         version = parse_post(decode_post_bytes(data, path), path, expected_lang=lang)
@@ -266,6 +267,8 @@ def _read_row(item: Item) -> DocRow | None:
         return None
     except OSError as exc:
         return DocRow(rel, post_id, lang, "", "", "", "\n", "\n", "", "", "", f"cannot read: {exc.strerror}", "", "")
+    import hashlib
+
     if known is not None and hashlib.blake2b(data, digest_size=16).hexdigest() == known:
         return DocRow(rel, post_id, lang, "", "", "", "\n", "\n", "", "", known, None, "", "")
     return _doc_row(rel, post_id, lang, data, path).project()

@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -100,7 +99,7 @@ def watcher_vouches(archive: Archive) -> bool:
     """True when a live watcher has applied to the index every change made before this call."""
     if watcher_status(archive) is None:
         return False
-    cookie = archive.data_dir / COOKIES_NAME / f"{os.getpid()}-{secrets.token_hex(4)}"
+    cookie = archive.data_dir / COOKIES_NAME / f"{os.getpid()}-{os.urandom(4).hex()}"
     try:
         os.close(os.open(cookie, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
     except OSError:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from datetime import date
@@ -24,6 +23,8 @@ def slugify(title: str) -> str:
     """A slug from a title; titles with no ASCII letters (Khmer-only) get a short hash."""
     words = _ascii_words(_TITLE_LABEL.sub("", title)) or _ascii_words(title)
     if not words:
+        import hashlib
+
         return "p" + hashlib.sha256(title.encode("utf-8")).hexdigest()[:8]
     if len(words) > MAX_SLUG:
         cut = words[: MAX_SLUG + 1]
