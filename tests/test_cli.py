@@ -77,3 +77,27 @@ def test_narrowed_and_whole_app_agree(tmp_path: Path) -> None:
         script, whole = (subprocess.run([sys.executable, "-c", run + call, *args], capture_output=True, text=True,
                                         cwd=tmp_path, check=False) for call in ("main()", "app()"))
         assert (script.returncode, script.stdout, script.stderr) == (whole.returncode, whole.stdout, whole.stderr)
+
+
+def test_commands_that_end_quickly_print_and_exit_as_the_app_does(seeded: Path) -> None:
+    """search, list, summary and show end without Python's teardown (os._exit): all they
+    printed is still there, and the exit code is the app's."""
+    run = "import sys; sys.argv[0] = 'opedarchive'; from opedarchive.cli import app, main; "
+    subprocess.run([sys.executable, "-m", "opedarchive", "-a", str(seeded), "list"], capture_output=True, check=True)
+    for args in (["search", "election"], ["search", "zyxomancy"], ["search", "--json", "ឆ្នោត"], ["list"],
+                 ["summary"], ["show", "nope"], ["search", "--limit", "0", "x"]):
+        script, whole = (subprocess.run([sys.executable, "-c", run + call, "-a", str(seeded), *args],
+                                        capture_output=True, text=True, cwd=seeded, check=False)
+                         for call in ("main()", "app()"))
+        assert (script.returncode, script.stdout, script.stderr) == (whole.returncode, whole.stdout, whole.stderr)
+        assert script.stdout or script.stderr
+
+
+def test_a_reader_that_quits_early_is_no_error(seeded: Path) -> None:
+    script = subprocess.Popen([sys.executable, "-m", "opedarchive", "-a", str(seeded), "list"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=seeded)
+    assert script.stdout is not None and script.stderr is not None
+    script.stdout.read(10)
+    script.stdout.close()
+    assert script.wait(timeout=60) == 0
+    assert script.stderr.read() == b""

@@ -110,3 +110,20 @@ def test_export_json_then_import_gives_identical_files(
         return {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "posts").rglob("*.md")}
 
     assert files(target) == files(source)
+
+
+@settings(max_examples=300, deadline=None)
+@given(paras=st.lists(TEXT, min_size=1, max_size=5), data=st.data())
+def test_snippets_from_the_indexed_form_are_the_snippets_folded_afresh(paras: list[str], data: st.DataObject) -> None:
+    # `search` hands body_snippet the body's search form from the index, so that it does not
+    # fold every paragraph again; the snippet must be the one folding them would give.
+    from opedarchive.query import Term
+    from opedarchive.snippet import body_snippet
+    from opedarchive.text.searchform import search_form
+
+    body = "\n\n".join(paras)
+    words = body.split() or ["x"]
+    picked = data.draw(st.lists(st.sampled_from(words), min_size=1, max_size=3))
+    terms = [Term(w, search_form(w)) for w in picked if search_form(w)]
+    found = body_snippet(body, terms, body_form=search_form(body))
+    assert found == body_snippet(body, terms)

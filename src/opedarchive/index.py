@@ -24,15 +24,17 @@ import datetime as dt
 import marshal
 import os
 import re
+import signal
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from opedarchive.archive import POSTS_DIR, Archive, split_file_name
-from opedarchive.background import beside
+from opedarchive.background import Pending, beside
 from opedarchive.errors import ArchiveError, OpedError, PostFileError
 from opedarchive.model import Version, decode_post_bytes, parse_post
 from opedarchive.query import Query, Term
@@ -53,6 +55,11 @@ CANDIDATES = 200
 CANDIDATE_FACTOR = 5
 # Folders holding this many files in all are checked by two processes.
 FORK_MIN_FILES = 10_000
+# From this size of index file, a watched one-group search ranks the upper half of its
+# matches in a forked child: ranking every match is CPU-bound (75 ms of the 120 ms a common
+# Khmer word takes at 100k posts), and two threads contend inside SQLite.
+SPLIT_MIN_BYTES = 400_000_000
+LOWER_SHARE = 0.4
 # The share of the files a forked child checks while a query runs here beside the check.
 CHILD_SHARE = 0.52
 
@@ -401,42 +408,95 @@ def _in_two(work: Callable[[list[str]], T], names: list[str], weights: dict[str,
     if len(names) < 2 or sum(weights.get(n, 1) for n in names) < FORK_MIN_FILES or not hasattr(os, "fork"):
         return work(names), None
     mine, theirs = _shares(names, weights, share)
-    collect = _forked(lambda: work(theirs))
-    if collect is None:
+    child = Forked.start(lambda: work(theirs))
+    if child is None:
         return work(names), None
     ours = work(mine)
-    found = collect()
+    found = child.collect()
     return ours, (found if found is not None else work(theirs))
 
 
-def _forked(work: Callable[[], T]) -> Callable[[], T | None] | None:
-    """Start `work` in a forked child; returns what collects its (marshallable) result, None
-    if the child failed (the caller then does the work itself); or None if no child could
-    be started. The child touches no SQLite and leaves with os._exit."""
-    try:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-    except OSError:
-        return None
-    if pid == 0:  # pragma: no cover - runs in the child, whose coverage is not collected
-        try:
-            os.close(read_end)
-            with os.fdopen(write_end, "wb") as fh:
-                fh.write(marshal.dumps(work()))  # type: ignore[arg-type]
-        finally:
-            os._exit(0)
-    os.close(write_end)
+class Forked(Generic[T]):
+    """`work` run in a forked child, its (marshallable) result read back through a pipe. The
+    child leaves with os._exit: no atexit handler, no buffered output of this process's."""
 
-    def collect() -> T | None:
-        with os.fdopen(read_end, "rb") as fh:
+    def __init__(self, pid: int, read_end: int) -> None:
+        self.pid = pid
+        self.read_end = read_end
+        self.done = False
+
+    @classmethod
+    def start(cls, work: Callable[[], T]) -> Forked[T] | None:
+        """None if no child could be started."""
+        try:
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+        except OSError:
+            return None
+        if pid == 0:  # pragma: no cover - runs in the child, whose coverage is not collected
+            try:
+                os.close(read_end)
+                with os.fdopen(write_end, "wb") as fh:
+                    fh.write(marshal.dumps(work()))  # type: ignore[arg-type]
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        return cls(pid, read_end)
+
+    def collect(self) -> T | None:
+        """The child's result; None if it failed (the caller then does the work itself)."""
+        self.done = True
+        with os.fdopen(self.read_end, "rb") as fh:
             data = fh.read()
-        os.waitpid(pid, 0)
+        os.waitpid(self.pid, 0)
         try:
             return marshal.loads(data)  # type: ignore[no-any-return]
         except (EOFError, ValueError, TypeError):
             return None
 
-    return collect
+    def cancel(self) -> None:
+        """Stop the child, its result unwanted."""
+        self.done = True
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+        os.close(self.read_end)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+
+
+Ranked = list[tuple[int, float]]  # (text id, BM25 rank), best first
+# What a forked child ranked: (generation, middle id, the best of the texts above it).
+Half = tuple[int, int, Ranked]
+
+
+def _generation_and_middle(db: sqlite3.Connection) -> tuple[int, int]:
+    """The index's generation, and the id that splits its texts in two parts: this process
+    ranks the lower one while it also loads what the output needs."""
+    generation = int(db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+    return generation, int((db.execute("SELECT max(id) FROM docs").fetchone()[0] or 0) * LOWER_SHARE)
+
+
+def _ranked_sql(sql: str, wanted: int) -> str:
+    return f"SELECT id, r FROM ({sql}) ORDER BY r LIMIT {int(wanted)}"
+
+
+def _ranked_upper_half(path: Path, group: list[Term], wanted: int) -> Half:
+    """In a forked child: the `wanted` best texts with ids above the middle, on a connection
+    of its own, read-only, in one read transaction with the generation it saw."""
+    db = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        db.execute("PRAGMA query_only = 1")
+        db.execute("PRAGMA cache_size = -8000")
+        db.execute("BEGIN")
+        generation, middle = _generation_and_middle(db)
+        plan = _group_plan(group, f" AND rowid > {middle}")
+        if plan is None:
+            raise ValueError("no plan")
+        rows: Ranked = db.execute(_ranked_sql(plan[0], wanted), plan[1]).fetchall()
+        db.execute("COMMIT")
+    finally:
+        db.close()
+    return generation, middle, rows
 
 
 # Only onto the snapshot compared: another process may have stored a newer one since.
@@ -499,6 +559,7 @@ class Hit:
     title: str
     date: str
     score: float
+    body_form: str | None = None  # the search form of the body, as indexed (when the search read it)
 
 
 _DOC_COLUMNS = "d.id, d.path, d.post_id, d.lang, d.title, d.date"
@@ -506,6 +567,10 @@ _DOC_COLUMNS = "d.id, d.path, d.post_id, d.lang, d.title, d.date"
 
 class Index:
     """The search index of one archive."""
+
+    # SQLite connections held open by Index objects of this process: a query is split with a
+    # forked child only while there are none (SQLite's state must not cross a fork).
+    connections = 0
 
     def __init__(self, archive: Archive, notice: Notice | None = None, *, use_fts: bool | None = None,
                  announce_build: bool = True) -> None:
@@ -530,11 +595,13 @@ class Index:
         if self._db is not None:
             self._db.close()
             self._db = None
+            Index.connections -= 1
 
     @property
     def db(self) -> sqlite3.Connection:
         if self._db is None:
             self._db = self._open()
+            Index.connections += 1
         return self._db
 
     def _connect(self) -> sqlite3.Connection:
@@ -873,18 +940,34 @@ class Index:
         return self.guarded(lambda: self._search(query, limit, since, until))  # type: ignore[no-any-return]
 
     def search_fresh(self, query: Query, *, limit: int | None = 20, since: str | None = None,
-                     until: str | None = None) -> list[Hit]:
+                     until: str | None = None, meanwhile: Callable[[], object] | None = None) -> list[Hit]:
         """`sync()` then `search()`, overlapped: the query runs while the files are checked
         (the cheap pass, on both cores); if a folder's fingerprint moved, it is compared file
         by file, and if anything changed the index is updated and the query run again.
-        With a live watcher, the query runs while the watcher is asked for its word instead."""
+        With a live watcher, the query runs while the watcher is asked for its word instead.
+        `meanwhile` runs on a thread of its own beside all this (started after any fork)."""
+        started: list[Pending[object]] = []
+
+        def start_meanwhile() -> None:
+            if meanwhile is not None and not started:
+                started.append(Pending(meanwhile))
+
+        try:
+            return self._search_fresh(query, limit, since, until, start_meanwhile)
+        finally:
+            for pending in started:
+                pending.wait()  # nothing it uses may be closed under it
+
+    def _search_fresh(self, query: Query, limit: int | None, since: str | None, until: str | None,
+                      start_meanwhile: Callable[[], None]) -> list[Hit]:
         if self.path.exists():
             from opedarchive.watching import watcher_status
 
             if watcher_status(self.archive) is not None:
-                hits = self._search_watched(query, limit, since, until)
+                hits = self._search_watched(query, limit, since, until, start_meanwhile)
                 if hits is not None:
                     return hits
+        start_meanwhile()
 
         def run() -> list[Hit]:
             known = self._known()
@@ -902,21 +985,28 @@ class Index:
 
         return self.guarded(run)  # type: ignore[no-any-return]
 
-    def _search_watched(self, query: Query, limit: int | None, since: str | None,
-                        until: str | None) -> list[Hit] | None:
+    def _search_watched(self, query: Query, limit: int | None, since: str | None, until: str | None,
+                        start_meanwhile: Callable[[], None] = lambda: None) -> list[Hit] | None:
         """The hits, run while a live watcher is asked (cookie file) to vouch for the index;
         None when it does not vouch. The generation read before the query and again after
         the watcher's word tells whether a change reached the index meanwhile: then the query
-        runs again, on an index that now holds every change made before the question."""
+        runs again, on an index that now holds every change made before the question.
+        On a big index, a forked child ranks half the matches meanwhile (`_forked_half`)."""
         from opedarchive.watching import watcher_vouches
 
         def run() -> list[Hit] | None:
-            before = self._generation()
-            if self.created:
-                return None  # a file made just now holds nothing yet
-            with beside(lambda: self._search(query, limit, since, until)) as pending:
-                vouched = watcher_vouches(self.archive)
-            hits = pending.result()
+            half = self._forked_half(query, limit)
+            start_meanwhile()
+            try:
+                before = self._generation()
+                if self.created:
+                    return None  # a file made just now holds nothing yet
+                with beside(lambda: self._search(query, limit, since, until, half)) as pending:
+                    vouched = watcher_vouches(self.archive)
+                hits = pending.result()
+            finally:
+                if half is not None and not half.done:
+                    half.cancel()
             if not vouched:
                 return None
             if self._generation() != before:
@@ -924,6 +1014,25 @@ class Index:
             return hits
 
         return self.guarded(run)  # type: ignore[no-any-return]
+
+    def _forked_half(self, query: Query, limit: int | None) -> Forked[Half] | None:
+        """A forked child ranking the upper half (by id) of the matches of a one-group query
+        on a big index; None where that does not pay or is not safe: the fork happens only
+        while this process holds no SQLite connection and runs no other thread, and the
+        child opens its own (read-only) connection."""
+        if (Index.connections or self._db is not None or not hasattr(os, "fork") or not self.use_fts
+                or not limit or len(query.groups) != 1 or threading.active_count() > 1):
+            return None
+        try:
+            if os.path.getsize(self.path) < SPLIT_MIN_BYTES:
+                return None
+        except OSError:
+            return None
+        group = query.groups[0]
+        if _group_plan(group) is None:
+            return None
+        wanted = max(CANDIDATE_FACTOR * limit, CANDIDATES)
+        return Forked.start(lambda: _ranked_upper_half(self.path, group, wanted))
 
     def _filters(self, query: Query, since: str | None, until: str | None) -> tuple[list[str], list[Any]]:
         where = ["d.error IS NULL"]
@@ -941,7 +1050,16 @@ class Index:
             args.append(until)
         return where, args
 
-    def _search(self, query: Query, limit: int | None, since: str | None, until: str | None) -> list[Hit]:
+    def _search(self, query: Query, limit: int | None, since: str | None, until: str | None,
+                 half: Forked[Half] | None = None) -> list[Hit]:
+        try:
+            return self._search_in(query, limit, since, until, half)
+        finally:
+            if half is not None and not half.done:
+                half.cancel()
+
+    def _search_in(self, query: Query, limit: int | None, since: str | None, until: str | None,
+                   half: Forked[Half] | None) -> list[Hit]:
         db = self.db
         where, args = self._filters(query, since, until)
         if not query.groups:
@@ -951,7 +1069,7 @@ class Index:
             return [_hit(r, 0.0) for r in db.execute(sql, args)]
         plans = [plan for plan in (_group_plan(g) for g in query.groups) if plan] if self.use_fts else []
         if len(plans) == 1 and limit:
-            hits = self._best_candidates(db, plans[0], where, args, query, limit)
+            hits = self._best_candidates(db, plans[0], where, args, query, limit, half)
             if hits is not None:
                 return hits
         if plans:
@@ -976,18 +1094,18 @@ class Index:
         return self._verified(db, db.execute(sql, args), query, limit, ranked=False)
 
     def _best_candidates(self, db: sqlite3.Connection, plan: tuple[str, list[str]], where: list[str],
-                         args: list[Any], query: Query, limit: int) -> list[Hit] | None:
+                         args: list[Any], query: Query, limit: int, half: Forked[Half] | None = None
+                         ) -> list[Hit] | None:
         """The hits of a one-group query from its best-ranked candidates only, when they are
         enough; None when the whole ranking is needed. A common word matches most posts, and
         ranking them all (and joining each to `docs`) is what costs; FTS5 keeps only the best
         `CANDIDATES` cheaply. Candidates ranked equal to the last one kept may have company
         left out, so only those ranked strictly better count: the answer is the same as the
         whole ranking's."""
-        sql, match_args = plan
         wanted = max(CANDIDATE_FACTOR * limit, CANDIDATES)
         if wanted > 10_000:  # SQLite takes at most 32,766 values in one statement
             return None
-        best = db.execute(f"SELECT id, r FROM ({sql}) ORDER BY r LIMIT {wanted}", match_args).fetchall()
+        best = self._ranked(db, query.groups[0], plan, wanted, half)
         complete = len(best) < wanted  # every match is a candidate
         if not complete:
             cutoff = best[-1][1]
@@ -1002,6 +1120,26 @@ class Index:
         hits = self._verified(db, rows, query, limit, ranked=True)
         return hits if complete or len(hits) >= limit else None
 
+    def _ranked(self, db: sqlite3.Connection, group: list[Term], plan: tuple[str, list[str]], wanted: int,
+                half: Forked[Half] | None) -> Ranked:
+        """The `wanted` best (id, rank) of a one-group plan. With `half`, this process ranks
+        the lower half of the ids and the child the upper one; the child's answer counts
+        when it saw the same generation (the ranks are then the same as the whole query's:
+        BM25's statistics are the whole table's, whatever the rowid range)."""
+        if half is not None:
+            db.execute("BEGIN")
+            try:
+                generation, middle = _generation_and_middle(db)
+                lower = _group_plan(group, f" AND rowid <= {middle}")
+                mine: Ranked = db.execute(_ranked_sql(lower[0], wanted), lower[1]).fetchall() if lower else []
+            finally:
+                db.execute("COMMIT")
+            theirs = half.collect()
+            if lower is not None and theirs is not None and theirs[:2] == (generation, middle):
+                return sorted([*mine, *theirs[2]], key=lambda c: c[1])[:wanted]
+        sql, match_args = plan
+        return db.execute(_ranked_sql(sql, wanted), match_args).fetchall()  # type: ignore[no-any-return]
+
     def _verified(self, db: sqlite3.Connection, rows: Iterable[tuple[Any, ...]], query: Query,
                   limit: int | None, ranked: bool) -> list[Hit]:
         """Candidates that really match (word edges, short terms, exclusions), in order."""
@@ -1011,11 +1149,11 @@ class Index:
             if text is None or not query.matches(*text):
                 continue
             if ranked:
-                hits.append(_hit(row, float(f"{-float(row[6]):.4g}")))
+                hits.append(_hit(row, float(f"{-float(row[6]):.4g}"), text[1]))
                 if limit and len(hits) >= limit:
                     break
             else:
-                hits.append(_hit(row, _simple_score(query.terms, *text)))
+                hits.append(_hit(row, _simple_score(query.terms, *text), text[1]))
         if not ranked:
             hits.sort(key=lambda h: h.date, reverse=True)  # stable: newest first among equal scores
             hits.sort(key=lambda h: -h.score)
@@ -1165,8 +1303,9 @@ def _reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def _hit(row: tuple[Any, ...], score: float) -> Hit:
-    return Hit(doc_id=row[0], path=row[1], post_id=row[2], lang=row[3], title=row[4], date=row[5], score=score)
+def _hit(row: tuple[Any, ...], score: float, body_form: str | None = None) -> Hit:
+    return Hit(doc_id=row[0], path=row[1], post_id=row[2], lang=row[3], title=row[4], date=row[5], score=score,
+               body_form=body_form)
 
 
 def _simple_score(terms: list[Term], title: str, body: str) -> float:
@@ -1218,8 +1357,9 @@ def _term_plan(term: Term) -> tuple[str, str] | None:
     return "words", _quoted(spaced) + star
 
 
-def _group_plan(group: list[Term]) -> tuple[str, list[str]] | None:
-    """SQL giving (id, r) for every text that may match any term of `group`, r its best BM25."""
+def _group_plan(group: list[Term], rowids: str = "") -> tuple[str, list[str]] | None:
+    """SQL giving (id, r) for every text that may match any term of `group`, r its best BM25;
+    `rowids` (such as " AND rowid <= 5") narrows the texts."""
     by_table: dict[str, list[str]] = {}
     for term in group:
         plan = _term_plan(term)
@@ -1227,7 +1367,7 @@ def _group_plan(group: list[Term]) -> tuple[str, list[str]] | None:
             return None
         by_table.setdefault(plan[0], []).append(f"({plan[1]})")
     selects = [
-        f"SELECT rowid AS id, bm25({table}, {TITLE_WEIGHT}, 1.0) AS r FROM {table} WHERE {table} MATCH ?"
+        f"SELECT rowid AS id, bm25({table}, {TITLE_WEIGHT}, 1.0) AS r FROM {table} WHERE {table} MATCH ?{rowids}"
         for table in by_table
     ]
     args = [" OR ".join(exprs) for exprs in by_table.values()]

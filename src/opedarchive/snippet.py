@@ -107,14 +107,37 @@ def cut(text: str, spans: list[tuple[int, int]], around: int = 0, width: int = W
     return Snippet(head + text[start:end] + tail, inside)
 
 
-def body_snippet(body: str, terms: list[Term], width: int = WINDOW) -> Snippet:
-    """The paragraph that holds the most of `terms` (the first such), cut around its first match."""
+def _paragraph_forms(body: str, body_form: str | None) -> list[str] | None:
+    """The search form of each paragraph of `body`, taken from `body_form` (the search form
+    of the whole body, as the index keeps it) without folding anything again: the search
+    form folds word by word, so its words are the body's words, in order, unless a word
+    folded to nothing (then the counts differ and this gives None)."""
+    if body_form is None:
+        return None
+    words = body_form.split(" ") if body_form else []
+    forms: list[str] = []
+    at = 0
+    for part in _BLANK_LINE.split(body):
+        count = len(part.split())
+        if count:
+            forms.append(" ".join(words[at:at + count]))
+            at += count
+    return forms if at == len(words) else None
+
+
+def body_snippet(body: str, terms: list[Term], width: int = WINDOW, body_form: str | None = None) -> Snippet:
+    """The paragraph that holds the most of `terms` (the first such), cut around its first
+    match. `body_form`, the body's search form if known, spares folding each paragraph
+    (Khmer folding is the slow part of showing a hit)."""
     paras = paragraphs(body)
     if not paras:
         return Snippet("")
+    forms = _paragraph_forms(body, body_form)
+    if forms is not None and len(forms) != len(paras):
+        forms = None
     best, best_count = 0, 0
     for n, para in enumerate(paras):
-        form = search_form(para)
+        form = forms[n] if forms is not None else search_form(para)
         count = sum(1 for t in terms if t.pattern.search(form))
         if count > best_count:
             best, best_count = n, count

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from opedarchive.background import beside
 from opedarchive.cli.common import open_archive, out, print_json, say
 from opedarchive.errors import PostFileError, UsageError
 
@@ -75,8 +74,9 @@ def search(
     archive = open_archive()
     # SQLite runs the query without Python's lock: what the output needs is loaded meanwhile,
     # on another thread (the search stays on this one, so that Ctrl-C stops an index build).
-    with _open_index(archive) as index, beside(lambda: _load_output_modules(as_json)):
-        hits = index.search_fresh(query, limit=limit, since=since_day, until=until_day)
+    with _open_index(archive) as index:
+        hits = index.search_fresh(query, limit=limit, since=since_day, until=until_day,
+                                  meanwhile=lambda: _load_output_modules(as_json))
     if not hits:
         say(f"No posts match {text!r}." if text else "No posts match these filters.")
         raise typer.Exit(1)
@@ -119,7 +119,7 @@ def _entry(archive: Archive, hit: Hit, query: Query, parallel: bool) -> ResultEn
     if body is None:
         return entry  # show what the index knows
     entry.title = Snippet(hit.title, highlight(hit.title, terms))
-    entry.snippet = body_snippet(body, terms)
+    entry.snippet = body_snippet(body, terms, body_form=hit.body_form)
     if parallel:
         try:
             post = archive.get(hit.post_id)
