@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import unicodedata
 from pathlib import Path
+from typing import Any
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from opedarchive.importers.base import SourceError, content_hash
@@ -127,3 +128,36 @@ def test_snippets_from_the_indexed_form_are_the_snippets_folded_afresh(paras: li
     terms = [Term(w, search_form(w)) for w in picked if search_form(w)]
     found = body_snippet(body, terms, body_form=search_form(body))
     assert found == body_snippet(body, terms)
+
+
+SNIPPET = st.builds(
+    lambda text, cuts: __import__("opedarchive.snippet", fromlist=["Snippet"]).Snippet(
+        text, [(min(a, b), max(a, b)) for a, b in cuts if a != b and max(a, b) <= len(text)]),
+    TEXT, st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=3))
+ENTRY = st.builds(
+    lambda date, lang, post_id, title, snippet, parallel: __import__(
+        "opedarchive.views.results", fromlist=["ResultEntry"]).ResultEntry(
+        date, post_id, lang, title, snippet, "en" if parallel else "", parallel),
+    st.sampled_from(["2022-06-15", "2022-06-15T10:00:00"]), st.sampled_from(["en", "km"]),
+    st.text(st.one_of(st.characters(min_codepoint=0x61, max_codepoint=0x7a), st.just("-"), KHMER, st.just("🗳")),
+            min_size=1, max_size=90),
+    SNIPPET, SNIPPET, st.one_of(st.none(), SNIPPET))
+
+
+@settings(max_examples=300, deadline=None)
+@given(entries=st.lists(ENTRY, min_size=1, max_size=3), width=st.integers(8, 130))
+def test_plain_results_are_what_rich_prints_without_styles(entries: list[Any], width: int) -> None:
+    # Piped or redirected, `search` writes its lines itself instead of loading Rich's console.
+    import io
+
+    from rich.console import Console
+
+    from opedarchive.views.results import SearchResults, plain_lines
+
+    buffer = io.StringIO()
+    Console(file=buffer, width=width, force_terminal=False, color_system=None, highlight=False,
+            soft_wrap=False).print(SearchResults(entries))
+    lines = plain_lines(entries, width)
+    event("plain" if lines is not None else "left to Rich")
+    if lines is not None:  # None: a control code, which only Rich knows how to drop
+        assert "".join(f"{line}\n" for line in lines) == buffer.getvalue()

@@ -59,7 +59,7 @@ FORK_MIN_FILES = 10_000
 # matches in a forked child: ranking every match is CPU-bound (75 ms of the 120 ms a common
 # Khmer word takes at 100k posts), and two threads contend inside SQLite.
 SPLIT_MIN_BYTES = 400_000_000
-LOWER_SHARE = 0.4
+LOWER_SHARE = 0.45
 # The share of the files a forked child checks while a query runs here beside the check.
 CHILD_SHARE = 0.52
 
@@ -967,11 +967,11 @@ class Index:
                 hits = self._search_watched(query, limit, since, until, start_meanwhile)
                 if hits is not None:
                     return hits
-        start_meanwhile()
 
         def run() -> list[Hit]:
             known = self._known()
             with beside(lambda: self._search(query, limit, since, until)) as pending:
+                start_meanwhile()
                 suspects = self._suspects(known, CHILD_SHARE)
             hits = pending.result()
             if suspects:
@@ -996,12 +996,12 @@ class Index:
 
         def run() -> list[Hit] | None:
             half = self._forked_half(query, limit)
-            start_meanwhile()
             try:
                 before = self._generation()
                 if self.created:
                     return None  # a file made just now holds nothing yet
                 with beside(lambda: self._search(query, limit, since, until, half)) as pending:
+                    start_meanwhile()  # after the query has started: its imports hold Python's lock
                     vouched = watcher_vouches(self.archive)
                 hits = pending.result()
             finally:

@@ -31,6 +31,42 @@ def _width() -> int | None:
     return int(columns) if columns.isdigit() and int(columns) > 0 else None
 
 
+def plain_output() -> bool:
+    """True where Rich would print stdout without styles (it is not a terminal), by Rich's
+    own rules (TTY_COMPATIBLE, FORCE_COLOR); never on Windows, whose console Rich treats apart."""
+    if sys.platform == "win32":
+        return False
+    compatible = os.environ.get("TTY_COMPATIBLE", "")
+    if compatible in ("0", "1"):
+        return compatible == "0"
+    force = os.environ.get("FORCE_COLOR")
+    if force is not None:
+        return force == ""
+    try:
+        return not sys.stdout.isatty()
+    except ValueError:
+        return True
+
+
+def plain_width() -> int:
+    """The width Rich gives a console that is not a terminal: COLUMNS, else the size of the
+    first standard stream that is a terminal, else 80."""
+    width = _width()
+    if width is not None:
+        return width
+    size = 0
+    for fd in (0, 1, 2):
+        try:
+            size = os.get_terminal_size(fd).columns
+        except (AttributeError, ValueError, OSError):
+            continue
+        break
+    columns = os.environ.get("COLUMNS")
+    if columns is not None and columns.isdigit():
+        size = int(columns)
+    return size or 80
+
+
 def out() -> Console:
     """The console for data (stdout)."""
     from rich.console import Console

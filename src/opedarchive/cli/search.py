@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from opedarchive.cli.common import open_archive, out, print_json, say
+from opedarchive.cli.common import open_archive, out, plain_output, plain_width, print_json, say
 from opedarchive.errors import PostFileError, UsageError
 
 if TYPE_CHECKING:
@@ -84,8 +85,10 @@ def search(
     if as_json:
         print_json([_json(hit, entry, parallel) for hit, entry in zip(hits, entries, strict=True)])
         return
-    from opedarchive.views.results import SearchResults
+    from opedarchive.views.results import SearchResults, write_plain
 
+    if plain_output() and write_plain(entries, plain_width(), sys.stdout):
+        return
     out().print(SearchResults(entries))
 
 
@@ -93,7 +96,11 @@ def _load_output_modules(as_json: bool) -> None:
     import opedarchive.snippet
     import opedarchive.views.results  # noqa: F401
 
-    if not as_json:
+    if as_json:
+        return
+    if plain_output():
+        import rich.cells
+    else:
         import rich.console  # noqa: F401
 
 
