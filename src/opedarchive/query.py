@@ -25,10 +25,20 @@ FILTER_KEYS = ("author", "tag", "lang", "outlet", "kind", "year")
 _WORD_CHAR = r"[^\W_\u1780-\u17ff]"
 _FILTER_RE = re.compile(r"(-?)([A-Za-z]+):(.*)\Z", re.S)
 _YEAR_RE = re.compile(r"[0-9]{4}\Z")
-# Punctuation trimmed from the ends of a bare word: `(Kangaroo`, `court.`, `ឆ្នោត។`.
-_TRIM = "".join(
-    chr(c) for c in range(0x2100) if unicodedata.category(chr(c))[0] in "PS" and chr(c) not in "*#@$%&+"
-) + "។៕៖"
+
+
+def _trimmed(ch: str) -> bool:
+    """Punctuation trimmed from the ends of a bare word: `(Kangaroo`, `court.`, `ឆ្នោត។`."""
+    return ch in "។៕៖" or (ord(ch) < 0x2100 and ch not in "*#@$%&+" and unicodedata.category(ch)[0] in "PS")
+
+
+def _trim(word: str) -> str:
+    start, end = 0, len(word)
+    while start < end and _trimmed(word[start]):
+        start += 1
+    while end > start and _trimmed(word[end - 1]):
+        end -= 1
+    return word[start:end]
 
 
 @dataclass(frozen=True)
@@ -129,7 +139,7 @@ def _term(token: str) -> Term | None:
         raise UsageError(f"malformed query: '*' goes only at the end of a word, as in elect* (not {token!r})")
     if '"' in word:
         raise UsageError(f"malformed query: stray quote in {token!r}")
-    form = search_form(word).strip(_TRIM)
+    form = _trim(search_form(word))
     if not form:
         if prefix:
             raise UsageError("malformed query: '*' must follow a word, as in elect*")
