@@ -5,17 +5,20 @@ no change (real files, real SQLite; each change is followed by a fresh check).""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from opedarchive import freshwalk
 from opedarchive import index as index_module
 from opedarchive.archive import Archive
 from opedarchive.index import Index
@@ -149,8 +152,8 @@ def test_a_stray_file_costs_a_comparison_but_changes_nothing(
 
 def test_fingerprints_are_the_same_in_every_process(seeded: Path) -> None:
     # str hashes are salted per process; the fingerprint hashes only ints.
-    code = ("import sys; from opedarchive.index import _fingerprint; "
-            "print(_fingerprint(sys.argv[1], 2**62))")
+    code = ("import sys; from opedarchive.freshwalk import fingerprint; "
+            "print(fingerprint(sys.argv[1], 2**62))")
     folder = str(seeded / "posts" / "2022")
     outputs = {
         subprocess.run([sys.executable, "-c", code, folder], capture_output=True, text=True, check=True,
@@ -212,3 +215,85 @@ def test_after_any_changes_the_index_holds_exactly_the_files(
         assert indexed == _truth(root), operation
     idx.close()
     shutil.rmtree(root)
+
+
+# -- the early child: the console script starts the cheap pass before loading the rest
+
+
+@pytest.fixture
+def early(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """An early child for any archive size, trusting files at once (as `settled`)."""
+    monkeypatch.setattr(freshwalk, "EARLY_MIN_BYTES", 0)
+    monkeypatch.setattr(freshwalk, "RACY_NS", 0)
+    monkeypatch.setattr(index_module, "RACY_NS", 0)
+    yield
+    freshwalk.cancel_early()
+
+
+def test_the_archive_option_is_read_before_the_command() -> None:
+    read = freshwalk._archive_argument
+    assert read(["--archive", "a", "search", "x"]) == "a"
+    assert read(["-a", "b", "list"]) == "b"
+    assert read(["--archive=c", "summary"]) == "c"
+    assert read(["-ad", "summary"]) == "d"
+    assert read(["search", "-a", "x"]) is None  # after the command: the command's own option
+    assert read([]) is None
+
+
+@pytest.mark.parametrize("change", ["edit", "delete", "new-year"])
+def test_the_early_childs_fingerprints_see_changes(seeded: Path, early: None, compared: list[list[str]],
+                                                   change: str) -> None:
+    idx = Index(Archive.open(seeded))
+    idx.sync()
+    idx.close()
+    path = seeded / "posts" / "2022" / f"{KM_ID}.en.md"
+    _tick()
+    if change == "edit":
+        path.write_text(path.read_text(encoding="utf-8").replace("UNTAC", "QWXYZ"), encoding="utf-8")
+    elif change == "delete":
+        path.unlink()
+    else:
+        write_post(seeded, "2031-01-01-later", "en", "Later", "QWXYZ again.")
+    _tick()
+    freshwalk.start_early(["--archive", str(seeded), "search", "qwxyz"])
+    assert freshwalk._early is not None
+    covered = freshwalk._early[1]
+    assert covered  # the child has folders of its own
+    again = Index(Archive.open(seeded))
+    compared.clear()
+    stats = again.sync()
+    assert freshwalk._early is None  # taken
+    assert stats.touched == 1
+    expected = {"edit": [(KM_ID, "en")], "delete": [], "new-year": [("2031-01-01-later", "en")]}[change]
+    assert ids(again, "qwxyz") == expected
+    assert compared == [["2031" if change == "new-year" else "2022"]]  # the others' fingerprints matched
+
+
+def test_no_early_child_without_an_index_or_with_a_live_watcher(seeded: Path, early: None) -> None:
+    freshwalk.start_early(["--archive", str(seeded), "list"])
+    assert freshwalk._early is None  # no index yet: a first build reads every file anyway
+    Index(Archive.open(seeded)).sync()
+    (seeded / ".opedarchive" / "watch.json").write_text("{}", encoding="utf-8")  # a fresh heartbeat
+    freshwalk.start_early(["--archive", str(seeded), "list"])
+    assert freshwalk._early is None
+    os.utime(seeded / ".opedarchive" / "watch.json", (0, 0))  # left behind by a watcher long gone
+    freshwalk.start_early(["--archive", str(seeded), "list"])
+    assert freshwalk._early is not None
+
+
+def test_an_early_child_for_another_archive_is_not_taken(seeded: Path, tmp_path: Path, early: None) -> None:
+    Index(Archive.open(seeded)).sync()
+    freshwalk.start_early(["--archive", str(seeded), "list"])
+    assert freshwalk.take_early(str(tmp_path / "posts")) is None
+    assert freshwalk._early is not None
+    freshwalk.cancel_early()
+    assert freshwalk._early is None
+
+
+def test_the_console_script_sees_an_edit_made_just_before(seeded: Path) -> None:
+    run = [sys.executable, "-m", "opedarchive", "--archive", str(seeded)]
+    subprocess.run([*run, "list"], capture_output=True, check=True)
+    path = seeded / "posts" / "2022" / f"{KM_ID}.en.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("UNTAC", "QWXYZ"), encoding="utf-8")
+    found = subprocess.run([*run, "search", "--json", "qwxyz"], capture_output=True, text=True, check=True)
+    assert [hit["id"] for hit in json.loads(found.stdout)] == [KM_ID]

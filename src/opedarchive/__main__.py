@@ -1,5 +1,5 @@
 """`python -m opedarchive` runs the command line."""
 
-from opedarchive.cli import main
+from opedarchive.launch import main
 
 main()

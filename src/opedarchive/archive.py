@@ -14,11 +14,12 @@ from pathlib import Path
 from opedarchive.config import CONFIG_NAME, Config, default_config_text, load_config
 from opedarchive.errors import AmbiguousId, ArchiveError, OpedError, PostFileError, PostNotFound
 from opedarchive.model import Post, Version, decode_post_bytes, order_languages, parse_post, render_post
+from opedarchive.paths import DATA_DIR as DATA_DIR
+from opedarchive.paths import ENV_VAR as ENV_VAR
+from opedarchive.paths import POSTS_DIR as POSTS_DIR
+from opedarchive.paths import archive_root
 from opedarchive.text.slug import make_id
 
-ENV_VAR = "OPEDARCHIVE_DIR"
-DATA_DIR = ".opedarchive"
-POSTS_DIR = "posts"
 # posts/YYYY/<id>.<lang>.md
 FILE_RE = re.compile(
     r"^(?P<id>[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9-]+)\.(?P<lang>[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*)\.md$"
@@ -34,17 +35,10 @@ def split_file_name(name: str) -> tuple[str, str] | None:
 
 def find_archive_root(explicit: Path | None = None, cwd: Path | None = None) -> Path:
     """`--archive`, else `$OPEDARCHIVE_DIR`, else the nearest folder upward with
-    `opedarchive.toml`, else `./archive`."""
+    `opedarchive.toml`, else `./archive` (`paths.archive_root`)."""
     if explicit is not None:
         return explicit
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return Path(env)
-    here = (cwd or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / CONFIG_NAME).is_file():
-            return folder
-    return cwd / "archive" if cwd is not None else Path("archive")
+    return Path(archive_root(None, None if cwd is None else str(cwd)))
 
 
 def fsync_path(path: Path | str) -> None:

@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from opedarchive.errors import ArchiveError
+from opedarchive.paths import CONFIG_NAME as CONFIG_NAME
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-CONFIG_NAME = "opedarchive.toml"
 
 DEFAULT_CONFIG = """\
 # opedarchive settings. The post files under posts/ are the archive; this file only

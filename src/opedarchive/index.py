@@ -24,18 +24,18 @@ import datetime as dt
 import marshal
 import os
 import re
-import signal
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from opedarchive.archive import POSTS_DIR, Archive, split_file_name
 from opedarchive.background import Pending, beside
 from opedarchive.errors import ArchiveError, OpedError, PostFileError
+from opedarchive.freshwalk import RACY_NS, Forked, fingerprints, shares, take_early
 from opedarchive.model import Version, decode_post_bytes, parse_post
 from opedarchive.query import Query, Term
 from opedarchive.text.searchform import FORM_VERSION, search_form
@@ -43,9 +43,6 @@ from opedarchive.text.searchform import FORM_VERSION, search_form
 INDEX_NAME = "index.sqlite"
 NO_FTS_ENV = "OPEDARCHIVE_NO_FTS5"
 TITLE_WEIGHT = 10.0
-# A file changed this recently may change again within the same timestamp tick without its
-# size or times moving; such a file is checked again by the next command (as git does).
-RACY_NS = 2_000_000_000
 # Above this many files to read, reading and parsing them is spread over processes.
 PARALLEL_MIN = 2000
 BATCH = 500
@@ -140,7 +137,7 @@ def _m004_tally(db: sqlite3.Connection, fts: bool) -> None:
 
 
 def _m005_fingerprints(db: sqlite3.Connection, fts: bool) -> None:
-    # Per row of `dirs`, a fingerprint of the folder's stat data (see `_fingerprint`; NULL until
+    # Per row of `dirs`, a fingerprint of the folder's stat data (see `freshwalk.fingerprint`; NULL until
     # the folder is next compared file by file with its snapshot) and its count of post files.
     # A table of its own: read from `dirs`, a column after the snapshot would cost a walk
     # through the snapshot's overflow pages (7 to 66 ms for 26 folders of 150k files).
@@ -284,33 +281,6 @@ def _read_row(item: Item) -> DocRow | None:
 # ---------------------------------------------------------------------------- freshness
 
 
-def _fingerprint(folder: str, racy_after: int) -> str | None:
-    """A digest of the stat data (inode, size, mtime, ctime) of a folder and of every entry in
-    it. Equal to the one stored with the folder's snapshot, the folder is as it was then and
-    none of its files needs a look. None when the folder cannot be read or something in it
-    changed after `racy_after` (it may change again unseen within one timestamp tick).
-
-    Nothing is kept per file, which is what makes this pass cheaper than the snapshot's. No
-    change goes unseen: a write moves the file's ctime, adding, removing or renaming an entry
-    moves the folder's times (POSIX), and a file's ctime cannot be set back. The hash of a
-    tuple of ints is the same in every Python process (only str hashes are salted); another
-    Python that hashes differently just compares every snapshot once."""
-    try:
-        own = os.stat(folder)
-        if own.st_mtime_ns > racy_after or own.st_ctime_ns > racy_after:
-            return None
-        total = 0
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                st = entry.stat(follow_symlinks=False)
-                if st.st_ctime_ns > racy_after:
-                    return None
-                total += hash((st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
-    except OSError:
-        return None
-    return f"{own.st_ino}:{own.st_mtime_ns}:{own.st_ctime_ns}:{total}"
-
-
 def _scan_dir(folder: str, racy_after: int) -> tuple[Snapshot, str | None]:
     """(size, mtime, ctime) of every `.md` file in a year folder, and the folder's fingerprint
     (None if it cannot be trusted yet). Times of files changed after `racy_after` are -1:
@@ -354,10 +324,6 @@ def _year_dirs(posts: Path) -> list[str]:
         raise OpedError(f"{posts}: cannot read: {exc.strerror}") from None
 
 
-def _fingerprints(posts: str, names: list[str], racy_after: int) -> dict[str, str | None]:
-    return {name: _fingerprint(os.path.join(posts, name), racy_after) for name in names}
-
-
 # (new snapshots of the folders that changed, files gone, files to read, files seen,
 #  (fingerprint, files) of every folder compared)
 ScanPart = tuple[dict[str, bytes], list[str], int, int, dict[str, tuple[str | None, int]]]
@@ -382,22 +348,6 @@ def _compare_dirs(posts: str, names: list[str], stored: dict[str, bytes], racy_a
     return changed, gone, to_read, files, prints
 
 
-def _shares(names: list[str], weights: dict[str, int], share: float) -> tuple[list[str], list[str]]:
-    """`names` split in two: the second (for a forked child) about `share` of the weight."""
-    total = sum(weights.get(n, 1) for n in names) or 1
-    mine: list[str] = []
-    theirs: list[str] = []
-    theirs_weight = 0
-    for name in sorted(names, key=lambda n: -weights.get(n, 1)):
-        weight = weights.get(name, 1)
-        if theirs_weight + weight / 2 <= share * total:
-            theirs.append(name)
-            theirs_weight += weight
-        else:
-            mine.append(name)
-    return sorted(mine), sorted(theirs)
-
-
 T = TypeVar("T")
 
 
@@ -407,61 +357,13 @@ def _in_two(work: Callable[[list[str]], T], names: list[str], weights: dict[str,
     folders are many and big enough to be worth a second core: stat() is CPU-bound here."""
     if len(names) < 2 or sum(weights.get(n, 1) for n in names) < FORK_MIN_FILES or not hasattr(os, "fork"):
         return work(names), None
-    mine, theirs = _shares(names, weights, share)
+    mine, theirs = shares(names, weights, share)
     child = Forked.start(lambda: work(theirs))
     if child is None:
         return work(names), None
     ours = work(mine)
     found = child.collect()
     return ours, (found if found is not None else work(theirs))
-
-
-class Forked(Generic[T]):
-    """`work` run in a forked child, its (marshallable) result read back through a pipe. The
-    child leaves with os._exit: no atexit handler, no buffered output of this process's."""
-
-    def __init__(self, pid: int, read_end: int) -> None:
-        self.pid = pid
-        self.read_end = read_end
-        self.done = False
-
-    @classmethod
-    def start(cls, work: Callable[[], T]) -> Forked[T] | None:
-        """None if no child could be started."""
-        try:
-            read_end, write_end = os.pipe()
-            pid = os.fork()
-        except OSError:
-            return None
-        if pid == 0:  # pragma: no cover - runs in the child, whose coverage is not collected
-            try:
-                os.close(read_end)
-                with os.fdopen(write_end, "wb") as fh:
-                    fh.write(marshal.dumps(work()))  # type: ignore[arg-type]
-            finally:
-                os._exit(0)
-        os.close(write_end)
-        return cls(pid, read_end)
-
-    def collect(self) -> T | None:
-        """The child's result; None if it failed (the caller then does the work itself)."""
-        self.done = True
-        with os.fdopen(self.read_end, "rb") as fh:
-            data = fh.read()
-        os.waitpid(self.pid, 0)
-        try:
-            return marshal.loads(data)  # type: ignore[no-any-return]
-        except (EOFError, ValueError, TypeError):
-            return None
-
-    def cancel(self) -> None:
-        """Stop the child, its result unwanted."""
-        self.done = True
-        with contextlib.suppress(OSError):
-            os.kill(self.pid, signal.SIGKILL)
-        os.close(self.read_end)
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(self.pid, 0)
 
 
 Ranked = list[tuple[int, float]]  # (text id, BM25 rank), best first
@@ -738,13 +640,23 @@ class Index:
     def _suspects(self, known: dict[str, tuple[str | None, int]], share: float = 0.5) -> list[str]:
         """The year folders whose fingerprint is not the one stored: new, gone, changed, or
         not yet trusted. Stats every file, runs no SQL (safe beside a query); on a big archive
-        a forked child takes `share` of the folders."""
+        a forked child takes `share` of the folders, or the child the console script forked
+        at start-up (`freshwalk.start_early`) takes its own share."""
         posts = str(self.archive.posts_dir)
         names = sorted(set(_year_dirs(self.archive.posts_dir)) | known.keys())
         racy_after = time.time_ns() - RACY_NS
-        weights = {name: files for name, (_, files) in known.items()}
-        ours, theirs = _in_two(lambda part: _fingerprints(posts, part, racy_after), names, weights, share)
-        found = {**ours, **(theirs or {})}
+        early = take_early(posts)
+        if early is not None:  # the console script's child has been at its share since start-up
+            covered, child = early
+            found = fingerprints(posts, [n for n in names if n not in covered], racy_after)
+            theirs = child.collect()
+            if theirs is None:  # the child failed: its folders are done here
+                theirs = fingerprints(posts, covered, racy_after)
+            found.update((name, value) for name, value in theirs.items() if name in names)
+        else:
+            weights = {name: files for name, (_, files) in known.items()}
+            ours, more = _in_two(lambda part: fingerprints(posts, part, racy_after), names, weights, share)
+            found = {**ours, **(more or {})}
         return [name for name in names if found.get(name) is None or found[name] != known.get(name, (None, 0))[0]]
 
     def _compare(self, known: dict[str, tuple[str | None, int]], names: list[str]) -> ScanResult:

@@ -12,6 +12,7 @@ from typer.core import TyperGroup
 from opedarchive import __version__
 from opedarchive.cli.common import State, say
 from opedarchive.errors import OpedError
+from opedarchive.launch import invoked_command
 
 
 class OpedGroup(TyperGroup):
@@ -108,6 +109,9 @@ def _leave(code: object) -> None:
     import contextlib
     import os
 
+    from opedarchive.freshwalk import cancel_early
+
+    cancel_early()
     if isinstance(code, str):
         print(code, file=sys.stderr)
         code = 1
@@ -118,25 +122,8 @@ def _leave(code: object) -> None:
     os._exit(status)
 
 
-# Global options that take a value, so that the value is not taken for the command's name.
-_VALUED_OPTIONS = ("--archive", "-a")
-
-
 def _command_name(info: Any) -> str:
     return str(info.name or typer.main.get_command_name(info.callback.__name__))
-
-
-def invoked_command(args: list[str]) -> str | None:
-    """The command `args` name (the first word that is not a global option or its value)."""
-    words = iter(args)
-    for word in words:
-        if word in _VALUED_OPTIONS:
-            next(words, None)
-        elif word == "--":
-            return None
-        elif not word.startswith("-"):
-            return word
-    return None
 
 
 def narrowed(args: list[str]) -> typer.Typer:

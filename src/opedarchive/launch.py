@@ -1,0 +1,37 @@
+"""The console script's first steps, before Typer, Rich and SQLite are loaded: which command
+runs, and for the commands that check the files, the start of that check in a child process
+(`freshwalk.start_early`); then the command line itself (`cli.main`)."""
+
+from __future__ import annotations
+
+import sys
+
+# Global options that take a value, so that the value is not taken for the command's name.
+VALUED_OPTIONS = ("--archive", "-a")
+# Commands that check the files (without a live watcher).
+CHECKS_FILES = frozenset({"search", "list", "summary"})
+
+
+def invoked_command(args: list[str]) -> str | None:
+    """The command `args` name (the first word that is not a global option or its value)."""
+    words = iter(args)
+    for word in words:
+        if word in VALUED_OPTIONS:
+            next(words, None)
+        elif word == "--":
+            return None
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def main() -> None:
+    """The console script."""
+    args = sys.argv[1:]
+    if invoked_command(args) in CHECKS_FILES and not {"-h", "--help"} & set(args):
+        from opedarchive.freshwalk import start_early
+
+        start_early(args)
+    from opedarchive.cli import main as run
+
+    run()

@@ -1,0 +1,30 @@
+"""Where an archive is, and the names inside it: light enough for the console script's first
+steps (`launch`), before anything else is loaded."""
+
+from __future__ import annotations
+
+import os
+
+ENV_VAR = "OPEDARCHIVE_DIR"
+CONFIG_NAME = "opedarchive.toml"
+DATA_DIR = ".opedarchive"
+POSTS_DIR = "posts"
+
+
+def archive_root(explicit: str | None = None, cwd: str | None = None) -> str:
+    """`--archive`, else `$OPEDARCHIVE_DIR`, else the nearest folder upward with
+    `opedarchive.toml`, else `./archive`."""
+    if explicit is not None:
+        return explicit
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return env
+    here = os.path.realpath(cwd if cwd is not None else os.getcwd())
+    while True:
+        if os.path.isfile(os.path.join(here, CONFIG_NAME)):
+            return here
+        parent = os.path.dirname(here)
+        if parent == here:
+            break
+        here = parent
+    return os.path.join(cwd, "archive") if cwd is not None else "archive"
