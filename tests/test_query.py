@@ -132,3 +132,16 @@ def test_search_form_is_fold_with_whitespace_collapsed(text: str) -> None:
 def test_curly_quotes_match_straight_ones() -> None:
     assert search_form("the coup d’etat, “in 1997”") == "the coup d'etat, \"in 1997\""
     assert parse("d'etat").terms[0].found_in(search_form("coup d’etat"))
+
+
+def test_two_character_khmer_syllables_need_no_khnormal() -> None:
+    # search_form skips khnormal for a base and one sign (most syllables of a snippet): every
+    # such pair, tried here, comes out of khnormal unchanged.
+    from khmerspell import khnormal
+
+    from opedarchive.text.searchform import SYLLABLE_RE
+
+    pairs = [chr(a) + chr(b) for a in range(0x1780, 0x1800) for b in [*range(0x1780, 0x1800), 0x200C, 0x200D]]
+    syllables = [pair for pair in pairs if SYLLABLE_RE.fullmatch(pair)]
+    assert len(syllables) == 1550
+    assert [s for s in syllables if khnormal(s) != s] == []
