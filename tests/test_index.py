@@ -253,3 +253,58 @@ def test_an_index_made_with_another_normalisation_is_rebuilt(seeded: Path, idx: 
     again.sync()
     assert notices == ["The search index was unusable (made with another text normalisation); rebuilding it."]
     assert again.count() == 6
+
+
+def _ranked_hits(idx: Index, text: str, half: object = None) -> list[tuple[str, str, float]]:
+    hits = idx._search(parse(text), 20, None, None, half)  # type: ignore[arg-type]
+    return [(h.post_id, h.lang, h.score) for h in hits]
+
+
+@pytest.mark.parametrize("text", ["ឆ្នោត", "election", "election OR ឆ្នោត", "zyxomancy"])
+def test_a_query_ranked_in_two_processes_gives_the_whole_ranking(
+    seeded: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    # On a big index, a watched search ranks the ids above a middle one in a forked child.
+    monkeypatch.setattr(Index, "connections", 0)  # other tests' Index objects, never closed, count too
+    for n in range(30):
+        write_post(seeded, f"2023-02-{n % 28 + 1:02d}-more-{n}", "en", f"More {n}", "election " * (n % 7 + 1))
+        write_post(seeded, f"2023-02-{n % 28 + 1:02d}-more-{n}", "km", f"ឆ្នោត {n}", "ការបោះឆ្នោត " * (n % 5 + 1))
+    with Index(Archive.open(seeded)) as whole:
+        whole.sync()
+        expected = _ranked_hits(whole, text)
+    monkeypatch.setattr(index_module, "SPLIT_MIN_BYTES", 0)
+    split = Index(Archive.open(seeded))
+    assert Index.connections == 0
+    half = split._forked_half(parse(text), 20)
+    if text == "zyxomancy":
+        assert half is not None and _ranked_hits(split, text, half) == expected == []
+        return
+    assert half is not None
+    assert _ranked_hits(split, text, half) == expected
+    assert half.done
+    split.close()
+
+
+def test_no_ranking_child_while_a_connection_is_open(idx: Index, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index_module, "SPLIT_MIN_BYTES", 0)
+    assert idx.db is not None and Index.connections >= 1
+    assert Index(Archive.open(idx.archive.root))._forked_half(parse("election"), 20) is None
+
+
+def test_a_ranking_child_that_saw_another_generation_is_not_used(
+    seeded: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Index, "connections", 0)
+    with Index(Archive.open(seeded)) as first:
+        first.sync()
+    monkeypatch.setattr(index_module, "SPLIT_MIN_BYTES", 0)
+    split = Index(Archive.open(seeded))
+    half = split._forked_half(parse("zyxomancy"), 20)
+    assert half is not None
+    half.collect()  # the child ranked the index as it was
+    write_post(seeded, "2023-03-01-late", "en", "Late", "A zyxomancy.")
+    split.sync()  # a new generation
+    stale = index_module.Forked.start(lambda: (0, 0, [(1, -1.0)]))  # an answer from another generation
+    assert stale is not None
+    assert _ranked_hits(split, "zyxomancy", stale)[0][:2] == ("2023-03-01-late", "en")
+    split.close()
