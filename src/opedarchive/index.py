@@ -447,6 +447,23 @@ class SyncStats:
         return self.added + self.changed + self.removed
 
 
+class _Meanwhile:
+    """What the caller of `search_fresh` runs on a thread of its own beside the search (the
+    output's imports), started once, when no more forking is to come first."""
+
+    def __init__(self, function: Callable[[], object] | None) -> None:
+        self.function = function
+        self.pending: Pending[object] | None = None
+
+    def start(self) -> None:
+        if self.function is not None and self.pending is None:
+            self.pending = Pending(self.function)
+
+    def wait(self) -> None:
+        if self.pending is not None:
+            self.pending.wait()
+
+
 # ---------------------------------------------------------------------------- results
 
 
@@ -795,8 +812,9 @@ class Index:
         source = iter(items)
         from opedarchive.importers.parallel import worker_start
 
-        with context.Pool(processes=max(1, min(2, os.cpu_count() or 2)), initializer=worker_start,
-                          initargs=(os.getpid(),)) as pool:
+        pool = context.Pool(processes=max(1, min(2, os.cpu_count() or 2)), initializer=worker_start,
+                            initargs=(os.getpid(),))
+        try:
             window = list(itertools.islice(source, READ_WINDOW))
             pending = pool.map_async(_read_row, window, chunksize=32)
             while window:
@@ -805,6 +823,13 @@ class Index:
                 if window:
                     pending = pool.map_async(_read_row, window, chunksize=32)
                 yield from rows
+        finally:
+            # Also after Ctrl-C (which the workers ignore): they finish the window they were
+            # given (at most two) and leave. Pool.terminate() would kill them, and a worker
+            # killed while sending its rows leaves the queue's lock taken: the pool's own
+            # threads then wait for it for ever.
+            pool.close()
+            pool.join()
 
     def _insert_docs(self, db: sqlite3.Connection, batch: list[tuple[int, DocRow]]) -> None:
         db.executemany(
@@ -858,37 +883,32 @@ class Index:
         by file, and if anything changed the index is updated and the query run again.
         With a live watcher, the query runs while the watcher is asked for its word instead.
         `meanwhile` runs on a thread of its own beside all this (started after any fork)."""
-        started: list[Pending[object]] = []
-
-        def start_meanwhile() -> None:
-            if meanwhile is not None and not started:
-                started.append(Pending(meanwhile))
-
+        later = _Meanwhile(meanwhile)
         try:
-            return self._search_fresh(query, limit, since, until, start_meanwhile)
+            return self._search_fresh(query, limit, since, until, later)
         finally:
-            for pending in started:
-                pending.wait()  # nothing it uses may be closed under it
+            later.wait()  # nothing it uses may be closed under it
 
     def _search_fresh(self, query: Query, limit: int | None, since: str | None, until: str | None,
-                      start_meanwhile: Callable[[], None]) -> list[Hit]:
+                      meanwhile: _Meanwhile) -> list[Hit]:
         if self.path.exists():
             from opedarchive.watching import watcher_status
 
             if watcher_status(self.archive) is not None:
-                hits = self._search_watched(query, limit, since, until, start_meanwhile)
+                hits = self._search_watched(query, limit, since, until, meanwhile)
                 if hits is not None:
                     return hits
 
         def run() -> list[Hit]:
             known = self._known()
             with beside(lambda: self._search(query, limit, since, until)) as pending:
-                start_meanwhile()
+                meanwhile.start()
                 suspects = self._suspects(known, CHILD_SHARE)
             hits = pending.result()
             if suspects:
                 scan = self._compare(known, suspects)
                 if scan.changed:
+                    meanwhile.wait()  # no fork (of the workers reading files) while it imports
                     self._apply(scan)
                     hits = self._search(query, limit, since, until)
                 else:
@@ -898,7 +918,7 @@ class Index:
         return self.guarded(run)  # type: ignore[no-any-return]
 
     def _search_watched(self, query: Query, limit: int | None, since: str | None, until: str | None,
-                        start_meanwhile: Callable[[], None] = lambda: None) -> list[Hit] | None:
+                        meanwhile: _Meanwhile | None = None) -> list[Hit] | None:
         """The hits, run while a live watcher is asked (cookie file) to vouch for the index;
         None when it does not vouch. The generation read before the query and again after
         the watcher's word tells whether a change reached the index meanwhile: then the query
@@ -913,7 +933,8 @@ class Index:
                 if self.created:
                     return None  # a file made just now holds nothing yet
                 with beside(lambda: self._search(query, limit, since, until, half)) as pending:
-                    start_meanwhile()  # after the query has started: its imports hold Python's lock
+                    if meanwhile is not None:
+                        meanwhile.start()  # after the query has started: its imports hold Python's lock
                     vouched = watcher_vouches(self.archive)
                 hits = pending.result()
             finally:
