@@ -22,6 +22,7 @@ from opedarchive import freshwalk
 from opedarchive import index as index_module
 from opedarchive.archive import Archive
 from opedarchive.index import Index
+from opedarchive.launch import archive_option
 from opedarchive.query import parse
 from test_index import KM_ID, ids, write_post
 
@@ -231,7 +232,7 @@ def early(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def test_the_archive_option_is_read_before_the_command() -> None:
-    read = freshwalk._archive_argument
+    read = archive_option
     assert read(["--archive", "a", "search", "x"]) == "a"
     assert read(["-a", "b", "list"]) == "b"
     assert read(["--archive=c", "summary"]) == "c"
@@ -255,7 +256,7 @@ def test_the_early_childs_fingerprints_see_changes(seeded: Path, early: None, co
     else:
         write_post(seeded, "2031-01-01-later", "en", "Later", "QWXYZ again.")
     _tick()
-    freshwalk.start_early(["--archive", str(seeded), "search", "qwxyz"])
+    freshwalk.start_early(str(seeded))
     assert freshwalk._early is not None
     covered = freshwalk._early[1]
     assert covered  # the child has folders of its own
@@ -270,20 +271,20 @@ def test_the_early_childs_fingerprints_see_changes(seeded: Path, early: None, co
 
 
 def test_no_early_child_without_an_index_or_with_a_live_watcher(seeded: Path, early: None) -> None:
-    freshwalk.start_early(["--archive", str(seeded), "list"])
+    freshwalk.start_early(str(seeded))
     assert freshwalk._early is None  # no index yet: a first build reads every file anyway
     Index(Archive.open(seeded)).sync()
     (seeded / ".opedarchive" / "watch.json").write_text("{}", encoding="utf-8")  # a fresh heartbeat
-    freshwalk.start_early(["--archive", str(seeded), "list"])
+    freshwalk.start_early(str(seeded))
     assert freshwalk._early is None
     os.utime(seeded / ".opedarchive" / "watch.json", (0, 0))  # left behind by a watcher long gone
-    freshwalk.start_early(["--archive", str(seeded), "list"])
+    freshwalk.start_early(str(seeded))
     assert freshwalk._early is not None
 
 
 def test_an_early_child_for_another_archive_is_not_taken(seeded: Path, tmp_path: Path, early: None) -> None:
     Index(Archive.open(seeded)).sync()
-    freshwalk.start_early(["--archive", str(seeded), "list"])
+    freshwalk.start_early(str(seeded))
     assert freshwalk.take_early(str(tmp_path / "posts")) is None
     assert freshwalk._early is not None
     freshwalk.cancel_early()

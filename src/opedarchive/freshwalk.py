@@ -145,33 +145,19 @@ def _year_sizes(posts: str) -> dict[str, int]:
     return sizes
 
 
-def _archive_argument(args: list[str]) -> str | None:
-    """The value of --archive/-a in the command line, if given before the command."""
-    words = iter(args)
-    for word in words:
-        if word in ("--archive", "-a"):
-            return next(words, None)
-        if word.startswith("--archive="):
-            return word.partition("=")[2]
-        if word.startswith("-a") and len(word) > 2:
-            return word[2:]
-        if not word.startswith("-"):
-            return None  # the command: options after it are the command's
-    return None
-
-
-def start_early(args: list[str]) -> None:
-    """Fork the child that fingerprints about EARLY_SHARE of the archive's year folders, if
-    the archive has an index, no live watcher and enough files to pay for it. Any doubt (no
-    archive found, a folder that cannot be read) means no child: the check then runs as it
-    would without one."""
+def start_early(explicit: str | None) -> None:
+    """Fork the child that fingerprints about EARLY_SHARE of the year folders of the archive
+    (`explicit`, the --archive option, else found as `paths.archive_root` finds it), if it
+    has an index, no live watcher and enough files to pay for it. Any doubt (no archive
+    found, a folder that cannot be read) means no child: the check then runs as it would
+    without one."""
     global _early
     if _early is not None or not hasattr(os, "fork"):
         return
     from opedarchive.paths import DATA_DIR, POSTS_DIR, archive_root
 
     try:
-        root = archive_root(_archive_argument(args))
+        root = archive_root(explicit)
         data = os.path.join(root, DATA_DIR)
         if not os.path.exists(os.path.join(data, "index.sqlite")):
             return  # a first build reads every file anyway

@@ -25,13 +25,28 @@ def invoked_command(args: list[str]) -> str | None:
     return None
 
 
+def archive_option(args: list[str]) -> str | None:
+    """The value of the global --archive/-a option, if given (before the command)."""
+    words = iter(args)
+    for word in words:
+        if word in VALUED_OPTIONS:
+            return next(words, None)
+        if word.startswith("--archive="):
+            return word.partition("=")[2]
+        if word.startswith("-a") and len(word) > 2:
+            return word[2:]
+        if not word.startswith("-"):
+            return None  # the command: options after it are the command's
+    return None
+
+
 def main() -> None:
     """The console script."""
     args = sys.argv[1:]
     if invoked_command(args) in CHECKS_FILES and not {"-h", "--help"} & set(args):
         from opedarchive.freshwalk import start_early
 
-        start_early(args)
+        start_early(archive_option(args))
     from opedarchive.cli import main as run
 
     run()
