@@ -27,30 +27,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_import import _tree  # pid and its descendants, from /proc
+
 _SCRIPT = Path(sys.executable).with_name("opedarchive")
 OPED = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "opedarchive"]
 TARGET_SECONDS = {100_000: 120.0}
 TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def _tree(pid: int) -> list[int]:
-    """`pid` and its descendants."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat[stat.rindex(")") + 2:].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        found.append(p)
-        todo.extend(children.get(p, []))
-    return found
 
 
 def _sample(pid: int) -> tuple[float, float, int, int] | None:
