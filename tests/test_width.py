@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
@@ -94,6 +94,8 @@ KHMER_LETTERS = st.sampled_from(
 @settings(max_examples=300, deadline=None)
 @given(st.lists(KHMER_LETTERS, min_size=1, max_size=120).map("".join), st.integers(3, 40),
        st.sampled_from(["glibc", "rich"]))
+@example("\u17d2 ", 3, "glibc")  # found by CI: a coeng took the space after it into its cluster
+@example("\u17d2\u200b\u1780 \u17d2", 3, "rich")
 def test_wrapping_khmer_never_splits_a_cluster(text: str, width: int, model: str) -> None:
     spans = wrap_spans(text, width, model)
     boundaries = {0}

@@ -61,7 +61,9 @@ def cell_width(text: str, model: str = DEFAULT_MODEL) -> int:
 
 def _joins_previous(ch: str, previous: str) -> bool:
     if previous.endswith((COENG, "\u200d")):
-        return True  # coeng + consonant is a subscript consonant; a line never ends on a coeng
+        # coeng + consonant is a subscript consonant; a line never ends on a coeng. A space
+        # after one (a typo) is still a space: where a line may break, and dropped there.
+        return not ch.isspace() and ch != ZWSP
     return ch in _JOINERS or unicodedata.category(ch) in ("Mn", "Mc", "Me")
 
 
