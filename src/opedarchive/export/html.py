@@ -32,7 +32,7 @@ from opedarchive.export.base import ExportResult, OutputDir, digest, write_if_ch
 from opedarchive.export.markup import format_date, language_name, markdown_html, safe_url
 from opedarchive.model import Post, Version, order_languages
 from opedarchive.serialize import json_value, post_summary
-from opedarchive.text.searchform import search_form
+from opedarchive.site import searchindex
 from opedarchive.text.slug import slugify
 
 if TYPE_CHECKING:
@@ -51,8 +51,6 @@ PARALLEL_MIN_PAGES = 400
 PIECE_POSTS = 400
 TAXONOMIES = {"tags": "Tags", "authors": "Authors", "outlets": "Outlets"}
 STATIC_FILES = ("style.css", "search.js", "fonts/NotoSansKhmer-subset.woff2", "fonts/OFL.txt")
-SEARCH_SHARD_DIR = "search"
-SHARD_PREFIX = "(window.OPEDARCHIVE_SEARCH=window.OPEDARCHIVE_SEARCH||[]).push("
 _LOCAL_SRC = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._/-]*$")
 
 
@@ -251,18 +249,6 @@ def post_context(post: Post, links: dict[str, dict[str, str]], ratio: float | No
     return {"root": root, "site": site, "post_id": post.id, "versions": versions, "rows": rows, "rest": rest}
 
 
-def _shard_js(records: list[list[Any]]) -> str:
-    """A search index shard: a script that adds its records to a global, so the search page
-    works from file:// (where fetch() of a local file is refused)."""
-    data = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
-    return f"{SHARD_PREFIX}{data});\n"
-
-
-def _search_records(items: list[tuple[dict[str, Any], list[tuple[str, str]]]]) -> list[list[Any]]:
-    return [[e["url"], e["title"], e["lang"], e["date"], e["summary"],
-             [[lang, search_form(text)] for lang, text in texts]] for e, texts in items]
-
-
 class Workers:
     """A pool of processes made on first use, or the caller's own process for small jobs."""
 
@@ -419,26 +405,11 @@ def _source(archive: Archive, post: Post, sig: list[list[Any]]) -> Source:
                   _local_images(archive, post), read=True)
 
 
-def _search_text(version: Version) -> str:
-    """What the search page searches in one version: title, people, places, tags and body."""
-    fields = [version.title, " ".join(version.authors), version.get("outlet"), " ".join(version.tags), version.body]
-    return "\n".join(f for f in fields if f)
-
-
-def _old_shard(path: Path) -> dict[str, list[Any]]:
-    """The records of an existing search shard by url ({} when it is missing or not ours)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-        records = json.loads(text[len(SHARD_PREFIX) : -3]) if text.startswith(SHARD_PREFIX) else []
-    except (OSError, ValueError):
-        return {}
-    return {r[0]: r for r in records if isinstance(r, list) and r}
-
-
 @dataclass
 class Piece:
     """Up to PIECE_POSTS posts of one year: read, rendered and indexed together in one process,
-    their search records in one shard (`search/<year>.js`, `search/<year>-2.js`, …)."""
+    their search records and postings in one cache (`.opedarchive-search/<year>.json`,
+    `<year>-2.json`, …: `shard`, the piece's name in the manifest's state)."""
 
     shard: str
     year: str
@@ -494,26 +465,37 @@ def build_piece(piece: Piece, build: Build) -> tuple[list[Source], list[tuple[st
         text = render("post.html", post_context(post, term_links(source.terms), ratio, build.site))
         files.append((rel, key, write_if_changed(build.root / rel, text.encode("utf-8"), durable=False)))
     key = digest(build.stamp, *[f"{s.id} {s.content} {s.entry.key}" for s in sources])
-    if piece.old.get(piece.shard) == key and (build.root / piece.shard).is_file():
-        files.append((piece.shard, key, False))
-    else:
-        old = _old_shard(build.root / piece.shard) if piece.shard in piece.old else {}
-        records: list[Any] = []
-        to_fold: list[tuple[int, tuple[dict[str, Any], list[tuple[str, str]]]]] = []
-        for source in sources:
-            if not source.read and source.entry.url in old:
-                records.append(old[source.entry.url])
-                continue
-            post = loaded.get(source.id) or _read_or_fail(build.archive, source.id, source.sig)
-            to_fold.append((len(records), (vars(source.entry), [(v.lang, _search_text(v))
-                                                                for v in post.versions.values()])))
-            records.append(None)
-        for (at, _), record in zip(to_fold, _search_records([item for _, item in to_fold]), strict=True):
-            records[at] = record
-        text = _shard_js(records)
-        files.append((piece.shard, key, write_if_changed(build.root / piece.shard, text.encode("utf-8"),
-                                                         durable=False)))
+    files.extend(_piece_search(piece, build, sources, key, loaded))
     return sources, files, problems
+
+
+def _piece_search(piece: Piece, build: Build, sources: list[Source], key: str, loaded: dict[str, Post]
+                  ) -> list[tuple[str, str, bool]]:
+    """The piece's search records and the cache of its postings, (rel, key, written) each;
+    kept as they are when the piece's posts are (`key`) and the cache is there."""
+    cache_path = build.root / piece.shard
+    if piece.old.get(piece.shard) == key and cache_path.is_file():
+        try:
+            count = int(json.loads(cache_path.read_bytes())["docs"])
+        except (OSError, ValueError, KeyError, TypeError):
+            count = -1
+        name = _piece_name(piece)
+        rels = [searchindex.record_rel(name, n) for n in range(count)]
+        if count >= 0 and all(os.path.isfile(build.root / rel) for rel in rels):
+            return [(rel, key, False) for rel in [piece.shard, *rels]]
+    posts = []
+    for source in sources:
+        post = loaded.get(source.id) or _read_or_fail(build.archive, source.id, source.sig)
+        posts.append((post.id, source.entry.url, list(post.versions.values())))
+    made = searchindex.build_piece(_piece_name(piece), posts)
+    files = [(rel, key, write_if_changed(build.root / rel, data, durable=False)) for rel, data in made.records.items()]
+    data = json.dumps(made.cache, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    files.append((piece.shard, key, write_if_changed(cache_path, data, durable=False)))
+    return files
+
+
+def _piece_name(piece: Piece) -> str:
+    return piece.shard.rsplit("/", 1)[-1].removesuffix(".json")
 
 
 def _pieces(sigs: dict[str, list[list[Any]]], old: dict[str, str]) -> list[Piece]:
@@ -525,7 +507,7 @@ def _pieces(sigs: dict[str, list[list[Any]]], old: dict[str, str]) -> list[Piece
     pieces = []
     for year, ids in by_year.items():
         for n, start in enumerate(range(0, len(ids), PIECE_POSTS)):
-            shard = f"{SEARCH_SHARD_DIR}/{year}{'' if n == 0 else f'-{n + 1}'}.js"
+            shard = f"{searchindex.CACHE_DIR}/{year}{'' if n == 0 else f'-{n + 1}'}.json"
             chunk = ids[start : start + PIECE_POSTS]
             posts: list[tuple[str, list[list[Any]], dict[str, Any] | None]] = [(i, sigs[i], None) for i in chunk]
             keys = {rel: old[rel] for rel in [shard, *[f"posts/{i}.html" for i in chunk]] if rel in old}
@@ -694,14 +676,35 @@ def _export(archive: Archive, target: Path, clean: bool, workers: Workers) -> Ex
                                   for i, known in _unpack(records[piece.shard]["posts"]).items()]
         return fresh[piece.shard]
 
+    search_files = _join_search(out, pieces, state, stamp, bool(dirty))
     site_pages = SitePages(archive, out, stamp, build.site, [p.shard for p in pieces], records, state)
     site_pages.make(pieces, sources_of, workers)
     out.new_state = {"stamp": stamp, "ratio": ratio, "ratio_of": ratio_of, "listing": site_pages.listing_key,
-                     "pages": site_pages.pages, "pieces": {p.shard: records[p.shard] for p in pieces}}
+                     "pages": site_pages.pages, "pieces": {p.shard: records[p.shard] for p in pieces},
+                     "search": search_files}
     out.finish()
     result = out.result(sum(int(records[p.shard]["count"]) for p in pieces), target / "index.html")
     result.notes = problems
     return result
+
+
+def _join_search(out: OutputDir, pieces: list[Piece], state: dict[str, Any], stamp: str, changed: bool
+                 ) -> list[list[str]]:
+    """The search index's manifest, facets and term files from every piece's cache; kept as
+    they are when no piece changed. Returns [rel, key] of each."""
+    old = state.get("search")
+    if not changed and isinstance(old, list) and old and all(
+            out.old.get(rel) == key and os.path.isfile(os.path.join(out.root, rel)) for rel, key in old):
+        for rel, key in old:
+            out.keep(rel, key)
+        return [[str(rel), str(key)] for rel, key in old]
+    caches = [(_piece_name(p), json.loads((out.root / p.shard).read_bytes())) for p in pieces]
+    kept = []
+    for rel, data in searchindex.join_pieces(caches).items():
+        key = digest(stamp, data)
+        out.record(rel, key, write_if_changed(out.root / rel, data, durable=False))
+        kept.append([rel, key])
+    return kept
 
 
 class SitePages:
@@ -801,8 +804,7 @@ class SitePages:
                 group = [by_id[i].entry for i in term.ids]
                 listing(term.url, " / ".join(term.names), kind, group, len(group))
 
-        shards = self.shards
-        page("search.html", "search.html", shards, lambda: {"shards": shards})
+        page("search.html", "search.html", [], dict)
         pages = ["index.html", "search.html", *[e.url for e in entries], *[f"years/{y}.html" for y in year_names],
                  *[f"{kind}/index.html" for kind in terms],
                  *[term.url for by_slug in terms.values() for term in by_slug.values()]]
