@@ -9,20 +9,21 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
 
 from opedarchive.archive import Archive
 from opedarchive.export import html as html_export
-from opedarchive.text.khmer import fold
+from opedarchive.text.searchform import search_form
 from sitecheck import broken_links, pages, parse_page, unsafe_things
 
 from conftest import Invoke
 
 CANDLE = "2022-06-24-candlelight-arrest-is-a-joke"
 NEUTRAL = "2022-06-15-a-neutral-election-body-would-accept-chao-ratanak-complaint"
-OUR_SCRIPTS = {"static/search.js", "search/2022.js"}
+OUR_SCRIPTS = {"static/search.js"}
 REPO = Path(__file__).parent.parent
 
 
@@ -32,13 +33,18 @@ def build(cli: Invoke, archive: Path, site: Path, *extra: str) -> str:
     return result.stderr
 
 
-def shard_records(path: Path) -> list[list[object]]:
-    """The records of a search index shard, which must be one JSON value inside a fixed call."""
-    shard = path.read_text()
-    prefix = "(window.OPEDARCHIVE_SEARCH=window.OPEDARCHIVE_SEARCH||[]).push("
-    assert shard.startswith(prefix) and shard.endswith(");\n")
-    records: list[list[object]] = json.loads(shard[len(prefix) : -3])
-    return records
+def index_data(site: Path, rel: str) -> Any:
+    """The data of a search index file, which must be one JSON value inside a fixed call."""
+    text = (site / rel).read_text()
+    name = rel.removeprefix("search/").removesuffix(".js")
+    prefix = f"opedarchiveSearchData({json.dumps(name)},"
+    assert text.startswith(prefix) and text.endswith(");\n"), text[:200]
+    return json.loads(text[len(prefix) : -3])
+
+
+def search_records(site: Path) -> list[dict[str, Any]]:
+    """Every record of the site's search index (one per version)."""
+    return [index_data(site, p.relative_to(site).as_posix()) for p in sorted((site / "search/d").rglob("*.js"))]
 
 
 def files(root: Path) -> dict[str, bytes]:
@@ -155,16 +161,21 @@ def test_reexport_rewrites_only_what_changed_and_removes_deleted_posts(
 
     km = bundled / f"posts/2022/{CANDLE}.km.md"
     km.write_text(km.read_text().replace("ការចាប់ខ្លួននេះ", "ការចាប់ខ្លួនលើកនេះ"))
-    assert "2 file(s) written" in build(cli, bundled, site)
+    assert "file(s) written" in build(cli, bundled, site)
     after = snapshot(site)
     changed = {rel for rel in first if after[rel] != first[rel]}
-    assert changed == {f"posts/{CANDLE}.html", "search/2022.js", ".opedarchive-export.json"}
+    index = {rel for rel in changed if rel.startswith("search/t/")}
+    km_record = next(r for r in first if r.startswith("search/d/") and '"lang":"km"' in (site / r).read_text()
+                     and CANDLE in (site / r).read_text())
+    # The manifest names the first term of each term file: it changes when a file's first term does.
+    assert changed - {"search/manifest.js"} == {f"posts/{CANDLE}.html", ".opedarchive-search/2022.json", km_record,
+                                                *index, ".opedarchive-export.json"} and index
     assert "ការចាប់ខ្លួនលើកនេះ" in (site / f"posts/{CANDLE}.html").read_text()
 
     (site / "notes.txt").write_text("mine")  # a file the export did not write is left alone
     assert cli("--archive", str(bundled), "rm", "--yes", "2022-06-12").exit_code == 0
     stderr = build(cli, bundled, site)
-    assert "1 removed" in stderr
+    assert "2 removed" in stderr  # its page and its search record (the last record number goes)
     assert not (site / "posts/2022-06-12-election-disenfranchisement-machine-of-cambodia.html").exists()
     assert "2022-06-12" not in (site / "index.html").read_text()
     assert (site / "notes.txt").read_text() == "mine"
@@ -193,13 +204,14 @@ def test_refuses_a_folder_it_did_not_make(cli: Invoke, bundled: Path, tmp_path: 
 
 def test_parallel_build_matches_a_serial_one(bundled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     archive = Archive.open(bundled)
-    monkeypatch.setattr(html_export, "PIECE_POSTS", 1)  # a piece per post: 4 pieces, 4 search shards
+    monkeypatch.setattr(html_export, "PIECE_POSTS", 1)  # a piece per post: 4 pieces, 4 postings caches
     html_export.export(archive, None, tmp_path / "serial", workers=1)
     monkeypatch.setattr(html_export, "PARALLEL_MIN_PAGES", 1)
     result = html_export.export(archive, None, tmp_path / "parallel", workers=2)  # reads and renders in 2 processes
     assert result.written > 10 and result.posts == 4
-    assert sorted(p.name for p in (tmp_path / "parallel/search").iterdir()) == [
-        "2022-2.js", "2022-3.js", "2022-4.js", "2022.js"]
+    assert sorted(p.name for p in (tmp_path / "parallel/search/d").iterdir()) == ["2022", "2022-2", "2022-3", "2022-4"]
+    assert index_data(tmp_path / "parallel", "search/manifest.js")["pieces"] == [
+        ["2022", 0, 1], ["2022-2", 1, 2], ["2022-3", 3, 2], ["2022-4", 5, 1]]
     assert files(tmp_path / "serial") == files(tmp_path / "parallel")
 
 
@@ -249,7 +261,7 @@ def test_injections_produce_nothing_executable(cli: Invoke, archive: Path, tmp_p
     all_pages = pages(site)
     assert "posts/2023-01-02-x.html" in all_pages
     for rel, page in all_pages.items():
-        assert unsafe_things(page, {"static/search.js", "search/2023.js"}) == [], rel
+        assert unsafe_things(page, OUR_SCRIPTS) == [], rel
     post = all_pages["posts/2023-01-02-x.html"]
     # The text is all there, shown as text.
     for value in ('<script>alert(1)</script>"><svg onload=alert(2)>', "<script>alert(17)</script>",
@@ -266,29 +278,37 @@ def test_injections_produce_nothing_executable(cli: Invoke, archive: Path, tmp_p
     assert "<script" not in content and "onerror" not in content.replace("onerror=alert(18)&gt;", "")
     ET.parse(site / "sitemap.xml")
     # The search index is data: one JSON value inside a fixed call.
-    records = shard_records(site / "search/2023.js")
-    assert records[0][1] == INJECTIONS["title"]
+    assert {r["title"] for r in search_records(site)} == {INJECTIONS["title"]}  # both versions
 
 
-def test_search_index_holds_the_folded_text(cli: Invoke, bundled: Path, tmp_path: Path) -> None:
+def test_search_index_is_split_into_terms_facets_and_records(cli: Invoke, bundled: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     build(cli, bundled, site)
-    records = shard_records(site / "search/2022.js")
-    by_url = {r[0]: r for r in records}
-    texts = dict(by_url[f"posts/{CANDLE}.html"][5])
-    assert set(texts) == {"en", "km"}
-    assert "ប្លន់" in texts["km"] and texts["km"] == " ".join(texts["km"].split())
-    assert texts["en"].startswith("letter: candlelight arrest")  # case-folded
+    records = {(r["id"], r["lang"]): r for r in search_records(site)}
+    assert len(records) == 6  # four posts, two of them in Khmer too
+    km = records[(CANDLE, "km")]
+    body = (bundled / f"posts/2022/{CANDLE}.km.md").read_text().split("\n---\n", 1)[1]
+    assert km["body"] == body.lstrip("\n") and km["url"] == f"posts/{CANDLE}.html" and km["language"] == "ខ្មែរ"
+    manifest = index_data(site, "search/manifest.js")
+    assert manifest["docs"] == 6 and manifest["pieces"] == [["2022", 0, 6]]
+    terms = {row[0]: row for n in range(len(manifest["terms"])) for row in index_data(site, f"search/t/{n}.js")}
+    assert [row[0] for row in terms.values()] == sorted(terms, key=lambda t: t.encode("utf-16-be"))
+    # Latin words whole, Khmer 1-3-grams, filter values; each posting lists its documents.
+    assert terms["election"][1] == 4 and terms["ប្ល"][1] >= 1 and "ប្លន" not in terms
+    assert terms["\x01lang\x01km"][1] == 2 and terms["\x01year\x012022"][1] == 6
+    facets = index_data(site, "search/facets.js")
+    assert "sophoan seng" in facets["author"] and facets["lang"] == ["en", "km"]
     search_page = parse_page(site / "search.html")
-    assert [a["src"] for a, _ in search_page.scripts] == ["search/2022.js", "static/search.js"]
+    assert [a["src"] for a, _ in search_page.scripts] == ["static/search.js"]
 
 
 NODE = shutil.which("node")
 
 
-@pytest.mark.skipif(NODE is None, reason="node is not installed (the Chromium test also runs this code)")
 def test_javascript_fold_is_the_python_fold(tmp_path: Path) -> None:
     """search.js folds queries exactly as the index was folded at export time."""
+    if NODE is None:
+        pytest.fail("node is not installed: run 'make system-deps' (it installs Node.js when missing)")
     import random
 
     samples = [line for p in (REPO / "archive/posts").rglob("*.md") for line in p.read_text().splitlines() if line]
@@ -307,7 +327,7 @@ def test_javascript_fold_is_the_python_fold(tmp_path: Path) -> None:
     out = subprocess.run([str(NODE), str(script), str(tmp_path / "in.json")], capture_output=True, text=True,
                          check=True, timeout=60)
     folded = json.loads(out.stdout)
-    mismatches = [(s, js, fold(s)) for s, js in zip(samples, folded, strict=True) if js != fold(s)]
+    mismatches = [(s, js, search_form(s)) for s, js in zip(samples, folded, strict=True) if js != search_form(s)]
     assert mismatches == []
 
 

@@ -64,13 +64,24 @@ def reexport(cli: Invoke, bundled: Path, tmp_path: Path, rendered: Rendered,
 
 
 def shard_of(post_id: str) -> str:
-    """The search shard a post's record is in (one per post when PIECE_POSTS is 1)."""
+    """The cache of the search postings of a post's piece (one piece per post when PIECE_POSTS is 1)."""
     if html_export.PIECE_POSTS > 1:
-        return "search/2022.js"
+        return ".opedarchive-search/2022.json"
     ids = sorted([RECIPES, CANDLE, MACHINE, "2022-06-15-a-neutral-election-body-would-accept-chao-ratanak-complaint"],
                  reverse=True)
     n = ids.index(post_id)
-    return f"search/2022{'' if n == 0 else f'-{n + 1}'}.js"
+    return f".opedarchive-search/2022{'' if n == 0 else f'-{n + 1}'}.json"
+
+
+def pages(paths: set[str]) -> set[str]:
+    """The paths that are not the search index (its term files change with any post's words)."""
+    return {p for p in paths if not p.startswith(("search/", ".opedarchive-search/"))}
+
+
+def records_of(site: Path, post_id: str) -> set[str]:
+    """The search records of a post's versions."""
+    return {p.relative_to(site).as_posix() for p in (site / "search/d").rglob("*.js")
+            if f'"id":"{post_id}"' in p.read_text()}
 
 
 def test_nothing_changed_renders_nothing(cli: Invoke, bundled: Path, tmp_path: Path, rendered: Rendered) -> None:
@@ -84,8 +95,13 @@ def test_a_body_edit_renders_its_page_shard_and_feed(cli: Invoke, bundled: Path,
     made, changed, removed = reexport(cli, bundled, tmp_path, rendered,
                                       lambda site: en.write_text(en.read_text() + "\nOne more sentence.\n"))
     page = f"posts/{RECIPES}.html"
-    assert made == {page, shard_of(RECIPES), "feed.xml"}  # no listing: its entry is as it was
-    assert changed == {page, shard_of(RECIPES), "feed.xml"} and not removed
+    assert pages(made) == {page, "feed.xml"}  # no listing: its entry is as it was
+    assert pages(changed) == {page, "feed.xml"} and not removed
+    site = tmp_path / "site"
+    # The search: the piece's postings, the version's record and the term files of its words.
+    assert changed - pages(changed) - {"search/manifest.js"} == {
+        shard_of(RECIPES), *records_of(site, RECIPES), *[p for p in changed if p.startswith("search/t/")]}
+    assert any(p.startswith("search/t/") for p in changed)
 
 
 def test_a_title_edit_renders_every_listing_that_shows_the_post(cli: Invoke, bundled: Path, tmp_path: Path,
@@ -96,7 +112,7 @@ def test_a_title_edit_renders_every_listing_that_shows_the_post(cli: Invoke, bun
         lambda site: en.write_text(en.read_text().replace("title: Election", "title: The election", 1)))
     page = f"posts/{MACHINE}.html"
     assert changed >= {page, shard_of(MACHINE), *LISTINGS}
-    assert made == changed  # nothing rendered that did not change
+    assert pages(made) == pages(changed)  # no page rendered that did not change (the piece's records are)
     assert not any(rel.startswith("posts/") and rel != page for rel in made) and not removed
 
 
@@ -148,4 +164,4 @@ def test_pages_deleted_from_the_site_are_made_again(cli: Invoke, bundled: Path, 
             (site / rel).unlink()
 
     made, _, removed = reexport(cli, bundled, tmp_path, rendered, delete)
-    assert made == gone and not removed  # (a new file may get the old one's inode: `changed` cannot tell)
+    assert pages(made) == pages(gone) and shard_of(MACHINE) in made and not removed  # (a new file may get the old one's inode: `changed` cannot tell)

@@ -77,10 +77,12 @@ def test_chromium_searches_khmer_and_shows_the_pages(site: Path, tmp_path: Path)
     dom = _chromium("--virtual-time-budget=5000", "--dump-dom", search_url, user_data=profile)
     assert dom.returncode == 0, dom.stderr[-2000:]
     results = dom.stdout.split('<ol id="results" class="entries">', 1)[1].split("</ol>", 1)[0]
-    assert results.count('<li class="entry result">') == 1, results
+    assert results.count('<li class="entry result" lang="km">') == 1, results
     assert f'href="posts/{CANDLE}.html"' in results
-    assert '<p class="snippet" lang="km">' in results and "<mark>ប្លន់</mark>" in results
-    assert "1 post matches" in dom.stdout
+    # The snippet comes from the text as written (Khmer digits, «»), the match highlighted.
+    assert "ករណី<mark>ប្លន់</mark>ឆ្នាំ ២០០២»" in results
+    assert '<span class="language">ខ្មែរ</span>' in results
+    assert "1 result for “ប្ល​ន់”." in dom.stdout
 
     shots = {
         "post-1280.png": ((site / "posts" / f"{CANDLE}.html").as_uri(), 1280),

@@ -677,11 +677,12 @@ def _export(archive: Archive, target: Path, clean: bool, workers: Workers) -> Ex
         return fresh[piece.shard]
 
     search_files = _join_search(out, pieces, state, stamp, bool(dirty))
+    search_pieces = [p.shard for p in pieces]
     site_pages = SitePages(archive, out, stamp, build.site, [p.shard for p in pieces], records, state)
     site_pages.make(pieces, sources_of, workers)
     out.new_state = {"stamp": stamp, "ratio": ratio, "ratio_of": ratio_of, "listing": site_pages.listing_key,
                      "pages": site_pages.pages, "pieces": {p.shard: records[p.shard] for p in pieces},
-                     "search": search_files}
+                     "search": search_files, "search_pieces": search_pieces}
     out.finish()
     result = out.result(sum(int(records[p.shard]["count"]) for p in pieces), target / "index.html")
     result.notes = problems
@@ -691,8 +692,9 @@ def _export(archive: Archive, target: Path, clean: bool, workers: Workers) -> Ex
 def _join_search(out: OutputDir, pieces: list[Piece], state: dict[str, Any], stamp: str, changed: bool
                  ) -> list[list[str]]:
     """The search index's manifest, facets and term files from every piece's cache; kept as
-    they are when no piece changed. Returns [rel, key] of each."""
+    they are when no piece changed and none came or went. Returns [rel, key] of each."""
     old = state.get("search")
+    changed = changed or state.get("search_pieces") != [p.shard for p in pieces]
     if not changed and isinstance(old, list) and old and all(
             out.old.get(rel) == key and os.path.isfile(os.path.join(out.root, rel)) for rel, key in old):
         for rel, key in old:

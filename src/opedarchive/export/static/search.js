@@ -782,7 +782,7 @@
     var r = hit.record, li = element("li", "entry result");
     li.lang = r.lang;
     var title = element("p", "entry-title"), a = element("a", "");
-    a.href = ROOT + r.url;
+    a.setAttribute("href", r.url);  // relative: search.html is at the site's root
     marked(a, r.title, highlight(r.title, terms));
     title.appendChild(a);
     li.appendChild(title);
