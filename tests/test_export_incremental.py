@@ -164,4 +164,5 @@ def test_pages_deleted_from_the_site_are_made_again(cli: Invoke, bundled: Path, 
             (site / rel).unlink()
 
     made, _, removed = reexport(cli, bundled, tmp_path, rendered, delete)
-    assert pages(made) == pages(gone) and shard_of(MACHINE) in made and not removed  # (a new file may get the old one's inode: `changed` cannot tell)
+    # (a new file may get the old one's inode: `changed` cannot tell)
+    assert pages(made) == pages(gone) and shard_of(MACHINE) in made and not removed
