@@ -4,6 +4,7 @@ and read the page as a person would, with no client library."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -124,10 +125,8 @@ class Browser:
         self.call("Input.insertText", {"text": text})
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError, TimeoutError, OSError):
             self._send("Browser.close", timeout=5)
-        except (RuntimeError, TimeoutError, OSError):
-            pass
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import pytest
 import yaml
+
 from cdp import Browser
 
 from conftest import Invoke
