@@ -1,0 +1,1 @@
+"""What the exported website needs beyond rendering pages: its search index."""
