@@ -645,6 +645,20 @@
     return step();
   };
 
+  // Check every candidate the postings could not settle (their records are loaded), so that
+  // the count is exact; the sure ones are not loaded until shown.
+  Search.prototype.checkUnsure = function () {
+    var self = this, unsure = self.list.filter(function (c) { return !c.sure; });
+    return Promise.all(unsure.map(function (c) { return self.index.record(c.doc); })).then(function (records) {
+      var rejected = new Set();
+      unsure.forEach(function (c, n) {
+        if (verified(self.query, records[n])) { c.sure = true; } else { rejected.add(c.doc); }
+      });
+      self.list = self.list.filter(function (c) { return !rejected.has(c.doc); });
+      self.unsure = 0;
+    });
+  };
+
   // How many hits there are, as far as known: [count, exact].
   Search.prototype.count = function () {
     return [this.list.length - this.rejected, this.unsure === 0];
@@ -873,14 +887,7 @@
           if (mine !== generation) { return; }
           current = new Search(index, parsed, found);
           if (current.unsure > 0 && current.unsure <= CHECK_ALL) {
-            return current.more(found.length).then(function (all) {
-              current.hits = [];
-              current.next = 0;
-              current.unsure = 0;
-              current.list = all.map(function (h) { return { doc: h.doc, score: h.score, sure: true }; });
-              current.rejected = 0;
-              return showMore(current, query, mine);
-            });
+            return current.checkUnsure().then(function () { return showMore(current, query, mine); });
           }
           return showMore(current, query, mine);
         });
