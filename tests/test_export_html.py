@@ -388,3 +388,32 @@ def test_an_interrupted_first_export_can_be_run_again(cli: Invoke, bundled: Path
     build(cli, bundled, site)
     assert "Candlelight" in (site / "index.html").read_text()
     assert cli("--archive", str(bundled), "export", "--markdown", str(site)).exit_code == 2  # not a Hugo folder
+
+
+def test_drafts_are_never_published_unless_asked(cli: Invoke, bundled: Path, tmp_path: Path) -> None:
+    """A draft's title and words appear nowhere in the site (pages, listings, term pages, feed,
+    sitemap, search index) nor in the Hugo folder; a draft translation leaves its original alone."""
+    folder = bundled / "posts" / "2023"
+    folder.mkdir()
+    (folder / "2023-03-01-zebrafinch-plans.en.md").write_text(
+        "---\ntitle: Zebrafinch plans\ndate: 2023-03-01\nlang: en\nauthors: [Quillon Draftsman]\n"
+        "tags: [secretive]\ndraft: true\n---\n\nThe zebrafinch memo is not ready.\n")
+    (bundled / "posts/2022" / f"{CANDLE}.fr.md").write_text(
+        "---\ntitle: Brouillon ornithorynque\ndate: 2022-06-24\nlang: fr\ndraft: yes\n---\n\nOrnithorynque.\n")
+    site = tmp_path / "site"
+    build(cli, bundled, site)
+    for marker in ("zebrafinch", "Zebrafinch", "Draftsman", "secretive", "ornithorynque", "Ornithorynque"):
+        holding = [rel for rel, data in files(site).items() if marker.encode() in data]
+        assert holding == [], (marker, holding)
+    assert (site / f"posts/{CANDLE}.html").is_file()  # its published versions still are
+    markdown = tmp_path / "hugo"
+    assert cli("--archive", str(bundled), "export", "--markdown", str(markdown)).exit_code == 0
+    assert not [rel for rel, data in files(markdown).items() if b"ebrafinch" in data or b"rnithorynque" in data]
+    # With --drafts they are published (and the site is rebuilt for it).
+    stderr = build(cli, bundled, site, "--drafts")
+    assert "5 posts" in stderr
+    assert "Zebrafinch plans" in (site / "posts/2023-03-01-zebrafinch-plans.html").read_text()
+    assert any(b"Brouillon ornithorynque" in data for rel, data in files(site).items() if rel.startswith("search/d/"))
+    # And left out again without it.
+    build(cli, bundled, site)
+    assert not [rel for rel, data in files(site).items() if b"ebrafinch" in data]

@@ -68,6 +68,12 @@ class Version:
         return default if value is None else str(value)
 
 
+def is_draft(version: Version) -> bool:
+    """True when the version's `draft` key marks it unpublished (anything but an explicit no)."""
+    value = version.meta.get("draft")
+    return bool(value) and str(value).strip().lower() not in ("false", "no", "off", "0")
+
+
 @dataclass
 class Post:
     """All language versions that share one id; the first is the original."""

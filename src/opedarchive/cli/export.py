@@ -21,9 +21,12 @@ def export(
     csv_file: Annotated[str | None, typer.Option("--csv", metavar="FILE", help="One CSV row per version of a post ('-' for stdout).")] = None,
     markdown_dir: Annotated[Path | None, typer.Option("--markdown", metavar="DIR", help="A Hugo-ready folder: content/, hugo.toml and minimal layouts.")] = None,
     clean: Annotated[bool, typer.Option("--clean", help="Rebuild folders (--html, --markdown) from scratch instead of updating what changed.")] = False,
+    drafts: Annotated[bool, typer.Option("--drafts", help="Publish posts marked 'draft: true' too (--html, --markdown leave them out).")] = False,
 ) -> None:
     """Export the archive: a static website that works from file://, and JSON, JSONL, CSV or a
-    Hugo content folder. A re-export rewrites only what changed and removes pages of deleted posts."""
+    Hugo content folder. A re-export rewrites only what changed and removes pages of deleted posts.
+    The website and the Hugo folder leave out drafts (--drafts to include them); JSON, JSONL and
+    CSV hold every post."""
     from opedarchive.export import export as run_export
     from opedarchive.export import exporter
 
@@ -49,7 +52,8 @@ def export(
                 sys.stdout.write(chunk)
             continue
         # The website reads the archive itself: a re-export reads only the files that changed.
-        result = run_export(name, archive, None if name == "html" else posts, Path(target), clean=clean)
+        result = run_export(name, archive, None if name == "html" else posts, Path(target), clean=clean,
+                            drafts=drafts)
         if posts is None:
             for note in result.notes:
                 warn(f"{note} (skipped)")

@@ -37,11 +37,37 @@ def exporter(name: str) -> ModuleType:
     return importlib.import_module(REGISTRY[name])
 
 
+# The formats that publish: drafts are left out of them unless asked for. The data formats
+# (json, jsonl, csv) are the archive's own backups and keep everything.
+PUBLISHING = ("html", "markdown")
+
+
 def export(name: str, archive: Archive, posts: list[Post] | None, target: Path, *,
-           clean: bool = False) -> ExportResult:
-    """Write `posts` in the named format to `target` (a file or a folder, by format)."""
+           clean: bool = False, drafts: bool = False) -> ExportResult:
+    """Write `posts` in the named format to `target` (a file or a folder, by format). The
+    website and the Hugo folder leave out versions marked `draft: true` unless `drafts`."""
+    if name == "html":
+        from opedarchive.export import html
+
+        return html.export(archive, posts, target, clean=clean, drafts=drafts)
+    if name in PUBLISHING and posts is not None and not drafts:
+        posts = published(posts)
     result: ExportResult = exporter(name).export(archive, posts, target, clean=clean)
     return result
 
 
-__all__ = ["REGISTRY", "ExportResult", "export", "exporter"]
+def published(posts: list[Post]) -> list[Post]:
+    """The posts without their draft versions (and without the posts that are drafts only)."""
+    from opedarchive.model import Post, is_draft
+
+    out = []
+    for post in posts:
+        versions = {lang: v for lang, v in post.versions.items() if not is_draft(v)}
+        if len(versions) == len(post.versions):
+            out.append(post)
+        elif versions:
+            out.append(Post(post.id, versions))
+    return out
+
+
+__all__ = ["PUBLISHING", "REGISTRY", "ExportResult", "export", "exporter", "published"]

@@ -30,7 +30,7 @@ from opedarchive.archive import POSTS_DIR, split_file_name
 from opedarchive.errors import OpedError, PostFileError
 from opedarchive.export.base import ExportResult, OutputDir, digest, write_if_changed
 from opedarchive.export.markup import format_date, language_name, markdown_html, safe_url
-from opedarchive.model import Post, Version, order_languages
+from opedarchive.model import Post, Version, is_draft, order_languages
 from opedarchive.serialize import json_value, post_summary
 from opedarchive.site import searchindex
 from opedarchive.text.slug import slugify
@@ -380,21 +380,26 @@ def _scan(archive: Archive) -> dict[str, list[list[Any]]]:
     return found
 
 
-def _read_post(archive: Archive, post_id: str, sig: list[list[Any]], problems: list[str]) -> Post | None:
-    """A post read from the files of its signature; unreadable files are reported and left out."""
+def _read_post(archive: Archive, post_id: str, sig: list[list[Any]], problems: list[str],
+               drafts: bool = False) -> Post | None:
+    """A post read from the files of its signature; unreadable files are reported and left out,
+    and so are drafts (`draft: true`) unless `drafts`. None when no version is left."""
     versions: dict[str, Version] = {}
     for rel, lang, _, _ in sig:
         try:
-            versions[lang] = archive.read_version(archive.root / rel, lang)
+            version = archive.read_version(archive.root / rel, lang)
         except PostFileError as exc:
             problems.append(str(exc))
+            continue
+        if drafts or not is_draft(version):
+            versions[lang] = version
     if not versions:
         return None
     return Post(post_id, {lang: versions[lang] for lang in order_languages(list(versions), archive.config.languages)})
 
 
-def _read_or_fail(archive: Archive, post_id: str, sig: list[list[Any]]) -> Post:
-    post = _read_post(archive, post_id, sig, [])
+def _read_or_fail(archive: Archive, post_id: str, sig: list[list[Any]], drafts: bool) -> Post:
+    post = _read_post(archive, post_id, sig, [], drafts)
     if post is None:
         raise OpedError(f"{post_id}: its files could not be read (changed during the export?)")
     return post
@@ -427,14 +432,17 @@ class Build:
     stamp: str
     site: SimpleNamespace  # as templates see it
     ratio: float | None
+    drafts: bool  # publish the versions marked `draft: true` too
 
 
-def build_piece(piece: Piece, build: Build) -> tuple[list[Source], list[tuple[str, str, bool]], list[str]]:
-    """Read what changed, render the post pages that are stale, write the shard if stale.
-    Returns the posts' Sources, the files (rel, key, written) and the problems found."""
+def build_piece(piece: Piece, build: Build) -> tuple[list[Source], list[tuple[str, str, bool]], list[str], int]:
+    """Read what changed, render the post pages that are stale, write the search records if stale.
+    Returns the posts' Sources, the files (rel, key, written), the problems found and how many
+    posts were left out as drafts."""
     sources: list[Source] = []
     files: list[tuple[str, str, bool]] = []
     problems: list[str] = []
+    drafted = 0
     loaded: dict[str, Post] = {}
     for post_id, sig, state in piece.posts:
         post = None
@@ -442,9 +450,10 @@ def build_piece(piece: Piece, build: Build) -> tuple[list[Source], list[tuple[st
             source = Source.remembered(post_id, state)
         else:
             found: list[str] = []
-            post = _read_post(build.archive, post_id, sig, found)
+            post = _read_post(build.archive, post_id, sig, found, build.drafts)
             problems.extend(found)
             if post is None:
+                drafted += not found
                 continue
             source = _source(build.archive, post, sig)
             source.remember = not found
@@ -461,12 +470,12 @@ def build_piece(piece: Piece, build: Build) -> tuple[list[Source], list[tuple[st
         if piece.old.get(rel) == key and os.path.isfile(os.path.join(build.root, rel)):
             files.append((rel, key, False))
             continue
-        post = post or loaded.setdefault(post_id, _read_or_fail(build.archive, post_id, sig))
+        post = post or loaded.setdefault(post_id, _read_or_fail(build.archive, post_id, sig, build.drafts))
         text = render("post.html", post_context(post, term_links(source.terms), ratio, build.site))
         files.append((rel, key, write_if_changed(build.root / rel, text.encode("utf-8"), durable=False)))
     key = digest(build.stamp, *[f"{s.id} {s.content} {s.entry.key}" for s in sources])
     files.extend(_piece_search(piece, build, sources, key, loaded))
-    return sources, files, problems
+    return sources, files, problems, drafted
 
 
 def _piece_search(piece: Piece, build: Build, sources: list[Source], key: str, loaded: dict[str, Post]
@@ -485,7 +494,7 @@ def _piece_search(piece: Piece, build: Build, sources: list[Source], key: str, l
             return [(rel, key, False) for rel in [piece.shard, *rels]]
     posts = []
     for source in sources:
-        post = loaded.get(source.id) or _read_or_fail(build.archive, source.id, source.sig)
+        post = loaded.get(source.id) or _read_or_fail(build.archive, source.id, source.sig, build.drafts)
         posts.append((post.id, source.entry.url, list(post.versions.values())))
     made = searchindex.build_piece(_piece_name(piece), posts)
     files = [(rel, key, write_if_changed(build.root / rel, data, durable=False)) for rel, data in made.records.items()]
@@ -608,18 +617,19 @@ def _listing(entries: list[Entry]) -> list[SimpleNamespace]:
 
 
 def export(archive: Archive, posts: list[Post] | None, target: Path, *, clean: bool = False,
-           workers: int | None = None) -> ExportResult:
+           workers: int | None = None, drafts: bool = False) -> ExportResult:
     """Build (or bring up to date) the site in `target` from the archive's files; only files that
-    changed since the last export are read. (`posts` is accepted for the registry's interface:
-    the site always shows the whole archive.)"""
+    changed since the last export are read. Versions marked `draft: true` are left out unless
+    `drafts`. (`posts` is accepted for the registry's interface: the site always shows the
+    whole archive.)"""
     pool = Workers(workers)
     try:
-        return _export(archive, target, clean, pool)
+        return _export(archive, target, clean, pool, drafts)
     finally:
         pool.close()
 
 
-def _export(archive: Archive, target: Path, clean: bool, workers: Workers) -> ExportResult:
+def _export(archive: Archive, target: Path, clean: bool, workers: Workers, drafts: bool) -> ExportResult:
     out = OutputDir(target, NAME, clean=clean)
     config = archive.config
     base_url = str(config.site.get("base_url") or "")
@@ -628,7 +638,7 @@ def _export(archive: Archive, target: Path, clean: bool, workers: Workers) -> Ex
     site = {"title": config.title, "description": str(config.site.get("description") or ""),
             "lang": config.primary_language, "base_url": base_url.rstrip("/") + "/" if base_url else "",
             "taxonomies": list(TAXONOMIES.items())}
-    stamp = digest(_templates_digest(), json.dumps(site, ensure_ascii=False))
+    stamp = digest(_templates_digest(), json.dumps(site, ensure_ascii=False), "drafts" if drafts else "")
     state = out.state if out.state.get("stamp") == stamp else {}
 
     # Static files.
@@ -652,12 +662,12 @@ def _export(archive: Archive, target: Path, clean: bool, workers: Workers) -> Ex
             known = remembered.posts_of_year(piece.year)
             piece.posts = [(i, sig, known.get(i)) for i, sig, _ in piece.posts]
             dirty.append(piece)
-    build = Build(archive, out.root, stamp, SimpleNamespace(**site), ratio)
+    build = Build(archive, out.root, stamp, SimpleNamespace(**site), ratio, drafts)
     reading = sum(1 for piece in dirty for _, sig, known in piece.posts if not known or known.get("sig") != sig)
     fresh: dict[str, list[Source]] = {}  # the Sources of the pieces just built
     problems: list[str] = []
-    for piece, (found, files, trouble) in zip(dirty, workers.map(build_piece, dirty, build, size=reading),
-                                              strict=True):
+    for piece, (found, files, trouble, drafted) in zip(dirty, workers.map(build_piece, dirty, build, size=reading),
+                                                       strict=True):
         problems.extend(trouble)
         for rel, key, written in files:
             out.record(rel, key, written)
@@ -666,7 +676,7 @@ def _export(archive: Archive, target: Path, clean: bool, workers: Workers) -> Ex
                 source.media = [[rel, out.copy(rel, archive.root / file)] for rel, file in source.images]
             else:
                 source.media = [[m_rel, m_key] for m_rel, m_key in source.media if out.fresh(m_rel, m_key)]
-        complete = not trouble and len(found) == len(piece.posts) and all(s.remember for s in found)
+        complete = not trouble and len(found) + drafted == len(piece.posts) and all(s.remember for s in found)
         records[piece.shard] = _piece_record(piece, found, files, complete)
         fresh[piece.shard] = found
 
@@ -679,6 +689,7 @@ def _export(archive: Archive, target: Path, clean: bool, workers: Workers) -> Ex
     search_files = _join_search(out, pieces, state, stamp, bool(dirty))
     search_pieces = [p.shard for p in pieces]
     site_pages = SitePages(archive, out, stamp, build.site, [p.shard for p in pieces], records, state)
+    site_pages.drafts = drafts
     site_pages.make(pieces, sources_of, workers)
     out.new_state = {"stamp": stamp, "ratio": ratio, "ratio_of": ratio_of, "listing": site_pages.listing_key,
                      "pages": site_pages.pages, "pieces": {p.shard: records[p.shard] for p in pieces},
@@ -723,6 +734,7 @@ class SitePages:
         old_pages = state.get("pages")
         self.pages: list[str] = [str(p) for p in old_pages] if isinstance(old_pages, list) else []
         self.tasks: list[Task] = []
+        self.drafts = False
 
     def key(self, rel: str, template: str, key_parts: list[str]) -> str:
         return digest(self.stamp, template, rel, *key_parts)
@@ -770,7 +782,8 @@ class SitePages:
         """The Atom feed: the newest posts, their bodies read now if it is stale."""
         archive = self.archive
         self.page("feed.xml", "feed.xml", [f"{s.content} {s.entry.key}" for s in newest],
-                  lambda: {"entries": [(s.entry, markdown_html(_read_or_fail(archive, s.id, s.sig).original.body),
+                  lambda: {"entries": [(s.entry, markdown_html(
+                      _read_or_fail(archive, s.id, s.sig, self.drafts).original.body),
                                         [code for code, _ in s.entry.languages]) for s in newest],
                            "updated": updated})
 
