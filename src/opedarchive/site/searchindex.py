@@ -26,6 +26,7 @@ not change is not read again: its cache is.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections import Counter, defaultdict
@@ -75,9 +76,9 @@ _GAPS = [encode(n) for n in range(1024)]
 def encode_posting(docs: list[int], scores: list[int]) -> str:
     """The gaps and scores of one term's postings after its first document (whose score
     comes first): score, (gap, score), (gap, score), …"""
-    gaps = [b - a for a, b in zip(docs, docs[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(docs)]
     parts = [_GAPS[scores[0]]]
-    parts += [(_GAPS[g] if g < 1024 else encode(g)) + _GAPS[sc] for g, sc in zip(gaps, scores[1:])]
+    parts += [(_GAPS[g] if g < 1024 else encode(g)) + _GAPS[sc] for g, sc in zip(gaps, scores[1:], strict=True)]
     return "".join(parts)
 
 
