@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -171,7 +172,8 @@ class _Writer:
                     sentences.append(" ".join(words).capitalize() + rng.choice([".", ".", "!", "?", " …"]))
             paragraphs.append(" ".join(sentences))
         if rng.random() < 0.2:
-            paragraphs.insert(rng.randrange(len(paragraphs) + 1), rng.choice(["## The election", "> “A quote,” he said."]))
+            extra = rng.choice(["## The election", "> “A quote,” he said."])
+            paragraphs.insert(rng.randrange(len(paragraphs) + 1), extra)
         return "\n\n".join(paragraphs) + "\n"
 
     def km_body(self, rng: random.Random) -> str:
@@ -233,7 +235,7 @@ def generate_archive(target: Path, posts: int = POSTS, seed: int = 13) -> list[D
             if not has_en and outlet:
                 km_meta["outlet"] = outlet
             versions.append(Doc(post_id, "km", km_meta, writer.km_body(rng)))
-        if has_km and not has_en or has_en and has_km and rng.random() < 0.2:
+        if has_km and (not has_en or rng.random() < 0.2):
             versions.reverse()  # a Khmer original
         folder = target / "posts" / post_id[:4]
         folder.mkdir(parents=True, exist_ok=True)
@@ -247,64 +249,53 @@ def generate_archive(target: Path, posts: int = POSTS, seed: int = 13) -> list[D
 # ---------------------------------------------------------------------------- queries
 
 # Hand-picked queries: the folding, the edges of words, and every malformed form.
-FIXED: list[tuple[str, str]] = [
-    ("word", "elect"), ("word", "election"), ("word", "elections"), ("word", "Elected"), ("word", "electoral"),
-    ("word-upper", "ELECTION"), ("word", "u.s."), ("word", "U.S."), ("word", "US"), ("word", "co-op"),
-    ("partial", "co"), ("partial", "op"), ("word", "court."), ("word", "(Kangaroo"), ("word", "Court)"),
-    ("word", "don't"), ("word", "don’t"), ("word", "“quoted”"), ("word", "quoted"), ("word", "STRASSE"),
-    ("word", "straße"), ("word", "fiscal"), ("word", "ﬁscal"), ("word", "café"), ("word", "cafe"),
-    ("word", "naïve"), ("word", "élection"), ("word", "e\u0301lection"), ("word", "σίσυφος"),
-    ("word", "ΣΊΣΥΦΟΣ"), ("word", "İstanbul"), ("word", "#nec"), ("word", "$100"), ("word", "30%"),
-    ("word", "c++"), ("word", "chief-elect"), ("word", "2022"), ("word", "២០២២"), ("word", "2018"),
-    ("word", "nec"), ("word", "NGO"), ("word", "ngo-led"), ("word", "... election"),
-    ("word", "holiday'."), ("word", "elect\ufeffion"), ("word", "election\x1fcourt"), ("word", "nec\x85court"),
-    ("word", "nec\u00a0court"), ("word", "example.org"), ("word", "`nec`"), ("partial", "electio"),
-    ("partial", "lection"), ("partial", "necessar"), ("word-absent", "zyxomancy"),
-    ("khmer", "ស្រ្តី"), ("khmer", "ស្ត្រី"), ("khmer", "ប្ដឹង"), ("khmer", "ប្តឹង"), ("khmer", "ឆ្នោត"),
-    ("khmer", "ឆ្ន\u17c1\u17b6ត"), ("khmer-zws", "ឆ្នោ\u200bត"), ("khmer", "ឆ្នោត។"), ("khmer", "«ឆ្នោត»"),
-    ("khmer", "រាប់"), ("khmer", "ា"), ("khmer", "្"), ("khmer", "ការបោះឆ្នោត"), ("khmer", "ឆ្នាំ២០២២"),
-    ("khmer", "ឆ្នាំ2022"), ("khmer-zws", "ប្រជាពលរដ្ឋ\u200bមិន"), ("khmer", "NECបាន"),
-    ("prefix", "elect*"), ("prefix", "Elect*"), ("prefix", "ELECTIO*"), ("prefix", "u.s*"), ("prefix", "co-*"),
-    ("prefix", "elect**"), ("prefix", "ឆ្នោ*"), ("prefix", "2*"), ("prefix", "zyx*"), ("prefix", "cour*"),
-    ("phrase", '"national election"'), ("phrase", '"the election"'), ("phrase", '"election committee"*'),
-    ("phrase-punct", '"u.s. ambassador"'), ("phrase-punct", '"U.S. embassy said"'),
-    ("phrase-punct", '"court. another"'), ("phrase-punct", '"don’t trust"'), ("phrase-punct", '"don\'t trust"'),
-    ("phrase-punct", '"“quoted” speech"'), ("phrase", '"kangaroo court"'), ("phrase", '"ការ បោះឆ្នោត"'),
-    ("phrase", '"ស្ថានទូត U.S."'), ("phrase-punct", '"elect."'), ("phrase", '"elect"*'),
-    ("exclusion", "election -court"), ("exclusion", "election -elections"), ("exclusion", 'election -"the court"'),
-    ("exclusion", "ឆ្នោត -NEC"), ("exclusion", "court -court."), ("exclusion", "nec -—"),
-    ("or", "nec OR ngo"), ("or", "election OR ឆ្នោត"), ("or", "zyxomancy OR ស្ត្រី"),
-    ("or", "elect* OR court OR \"human rights\""), ("or", "— nec OR ngo"),
-    ("filter", 'author:chan election'), ("filter", 'author:"chan dara" court'), ("filter", "author:sok nec"),
-    ("filter", "author:ចាន់ ឆ្នោត"), ("filter", "author:ស្ត្រី ឆ្នោត"), ("filter", 'tag:"human rights" court'),
-    ("filter", "tag:election elect*"), ("filter", "tag:elect election"), ("filter", "tag:u.s. court"),
-    ("filter", "lang:km court"), ("filter", "LANG:EN ឆ្នោត"), ("filter", "lang:KM ឆ្នោត"), ("filter", "lang:fr nec"),
-    ("filter", "year:2021 election"), ("filter", "year:២០២១ ឆ្នោត"), ("filter", "outlet:khmer nec"),
-    ("filter", 'outlet:"phnom penh" court'), ("filter", "outlet:វីអូឌី ឆ្នោត"), ("filter", "kind:letter court"),
-    ("filter", 'kind:"open letter" court'), ("filter", "kind:lett court"), ("filter", "kind:លិខិត ឆ្នោត"),
-    ("filter", "Author:CHAN nec"), ("filter", "author:dara author:chan nec"), ("filter", "tag:co-op court"),
-    ("negated-filter", "election -author:chan"), ("negated-filter", 'election -author:"chan dara"'),
-    ("negated-filter", "ឆ្នោត -lang:km"), ("negated-filter", "court -year:2022"), ("negated-filter", "nec -tag:nec"),
-    ("negated-filter", "election -kind:letter -outlet:khmer"),
-    ("filter-only", "lang:km"), ("filter-only", "year:2019"), ("filter-only", "author:chan -author:sok"),
-    ("filter-only", 'tag:"human rights"'), ("filter-only", "kind:letter lang:en"), ("filter-only", "year:២០២៤"),
-    ("filter-only", "-lang:km year:2020"), ("filter-only", "outlet:post"), ("filter-only", "author:zoë"),
-    ("filter-only", "author:zoe"), ("filter-only", "foo:bar"),
-    ("combination", 'election "the court" -zyxomancy author:chan'), ("combination", "elect* OR ឆ្នោត -court lang:km"),
-    ("combination", '"human rights" OR ស្ត្រី year:2020 -tag:land'), ("combination", "-court election"),
-    ("combination", "ឆ្នោត nec OR ngo -author:sok"),
-    ("malformed", '"unclosed'), ("malformed", 'election "unclosed'), ("malformed", "OR election"),
-    ("malformed", "election OR"), ("malformed", "a OR -b"), ("malformed", "--x"), ("malformed", "-"),
-    ("malformed", "year:20"), ("malformed", "year:abcd"), ("malformed", "year:02021"), ("malformed", "author:"),
-    ("malformed", "-author:"), ("malformed", "elect*ion"), ("malformed", '""'), ("malformed", '"" election'),
-    ("malformed", "*"), ("malformed", "**"), ("malformed", 'author:"chan'), ("malformed", 'author:"chan dara"x'),
-    ("malformed", 'tag:""'), ("malformed", 'foo"bar"'), ("malformed", '"a"b'), ("malformed", '"a"*b'),
-    ("malformed", "a OR OR b"), ("malformed", "a OR year:2020"), ("malformed", "a OR —"), ("malformed", "-election"),
-    ("malformed", "-author:chan"), ("malformed", "—"), ("malformed", "OR"), ("malformed", "it's\"x\""),
-    ("malformed", "don't*x"), ("malformed", "--don't"), ("malformed", "ឆ្នោ\u200b*ត"), ("malformed", "-\"\""),
-    ("malformed", "   "), ("malformed", "-—"), ("malformed", "year:២០"), ("malformed", 'kind:"letter'),
-    ("malformed", "nec OR"), ("malformed", "**the"), ("malformed", "— ..."), ("malformed", "-nec OR ngo"), ("malformed", '"ok" "'), ("malformed", "*nec"),
-]
+FIXED: dict[str, list[str]] = {
+    "word": ["elect", "election", "elections", "Elected", "electoral", "u.s.", "U.S.", "US", "co-op", "court.",
+        "(Kangaroo", "Court)", "don't", "don’t", "“quoted”", "quoted", "STRASSE", "straße", "fiscal", "ﬁscal", "café",
+        "cafe", "naïve", "élection", "e\u0301lection", "σίσυφος", "ΣΊΣΥΦΟΣ", "İstanbul", "#nec", "$100", "30%", "c++",
+        "chief-elect", "2022", "២០២២", "2018", "nec", "NGO", "ngo-led", "... election", "holiday'.", "elect\ufeffion",
+        "election\x1fcourt", "nec\x85court", "nec\xa0court", "nec\u180ecourt", "nec\u2028court", "nec\u3000court",
+        "nec\u200bcourt", "100", "10", "nec -OR", 'nec "OR" ngo', "nec or ngo", "court.*", "(elect*", "example.org",
+        "`nec`"],
+    "word-upper": ["ELECTION"],
+    "partial": ["co", "op", "electio", "lection", "necessar"],
+    "word-absent": ["zyxomancy"],
+    "khmer": ["ស្រ្តី", "ស្ត្រី", "ប្ដឹង", "ប្តឹង", "ឆ្នោត", "ឆ្ន\u17c1\u17b6ត", "ឆ្នោត។", "«ឆ្នោត»", "រាប់", "ា", "្",
+        "ការបោះឆ្នោត", "ឆ្នាំ២០២២", "ឆ្នាំ2022", "NECបាន"],
+    "khmer-zws": ["ឆ្នោ\u200bត", "ប្រជាពលរដ្ឋ\u200bមិន"],
+    "prefix": ["elect*", "Elect*", "ELECTIO*", "u.s*", "co-*", "elect**", "ឆ្នោ*", "2*", "zyx*", "cour*",
+        "chief-ele*", "ngo-le*", "naïv*", "İstan*", "NECបា*", 'court -"election"*'],
+    "phrase-prefix": ['"kangaroo cour"*', '"the elect"*', '"u.s. amb"*'],
+    "phrase": ['"national election"', '"the election"', '"election committee"*', '"kangaroo court"', '"ការ បោះឆ្នោត"',
+        '"ស្ថានទូត U.S."', '"elect"*', '" election "', '"author:chan"'],
+    "phrase-punct": ['"u.s. ambassador"', '"U.S. embassy said"', '"court. another"', '"don’t trust"',
+        '"don\'t trust"', '"“quoted” speech"', '"elect."', '"..."', '"—"'],
+    "exclusion": ["year:2023 -election", '-"rolled the" lang:en', "lang:km -ឆ្នោត", "author:chan -court",
+        "election -court", "election -elections", 'election -"the court"', "ឆ្នោត -NEC", "court -court.",
+        "nec -—"],
+    "or": ["nec OR ngo", "election OR ឆ្នោត", "zyxomancy OR ស្ត្រី", 'elect* OR court OR "human rights"',
+        "— nec OR ngo"],
+    "filter": ["author:chan election", 'author:"chan dara" court', "author:sok nec", "author:ចាន់ ឆ្នោត",
+        "author:ស្ត្រី ឆ្នោត", 'tag:"human rights" court', "tag:election elect*", "tag:elect election",
+        "tag:u.s. court", "lang:km court", "LANG:EN ឆ្នោត", "lang:KM ឆ្នោត", "lang:fr nec", "year:2021 election",
+        "year:២០២១ ឆ្នោត", "outlet:khmer nec", 'outlet:"phnom penh" court', "outlet:វីអូឌី ឆ្នោត",
+        "kind:letter court", 'kind:"open letter" court', "kind:lett court", "kind:លិខិត ឆ្នោត", "Author:CHAN nec",
+        "author:dara author:chan nec", "tag:co-op court", 'author:"chan  dara" nec', 'tag:"human\xa0rights" court',
+        "author:chan* nec", 'author:chan"dara" nec', "lang:km\u200b ឆ្នោត", "year:2021\u200b nec"],
+    "filter-only": ["author:\u200b", "outlet:\u200b", "tag:\u200b", "kind:\u200b", "-kind:\u200b lang:en",
+        "-tag:\u200b year:2020", "lang:km", "year:2019", "author:chan -author:sok", 'tag:"human rights"',
+        "kind:letter lang:en", "year:២០២៤", "-lang:km year:2020", "outlet:post", "author:zoë", "author:zoe",
+        "foo:bar"],
+    "negated-filter": ["election -author:chan", 'election -author:"chan dara"', "ឆ្នោត -lang:km", "court -year:2022",
+        "nec -tag:nec", "election -kind:letter -outlet:khmer"],
+    "combination": ['election "the court" -zyxomancy author:chan', "elect* OR ឆ្នោត -court lang:km",
+        '"human rights" OR ស្ត្រី year:2020 -tag:land', "-court election", "ឆ្នោត nec OR ngo -author:sok"],
+    "malformed": ['"unclosed', 'election "unclosed', "OR election", "election OR", "a OR -b", "--x", "-", "year:20",
+        "year:abcd", "year:02021", "author:", "-author:", "elect*ion", '""', '"" election', "*", "**", 'author:"chan',
+        'author:"chan dara"x', 'tag:""', 'foo"bar"', '"a"b', '"a"*b', "a OR OR b", "a OR year:2020", "a OR —",
+        "-election", "-author:chan", "—", "OR", 'it\'s"x"', "don't*x", "--don't", "ឆ្នោ\u200b*ត", '-""', "   ", "-—",
+        "year:២០", 'kind:"letter', "nec OR", "**the", "— ...", "-nec OR ngo", '"ok" "', "*nec", "*)"],
+}
 
 
 def _words(docs: list[Doc]) -> list[str]:
@@ -323,7 +314,8 @@ def _runs(docs: list[Doc]) -> list[str]:
 
 
 def _case(rng: random.Random, word: str) -> str:
-    return rng.choice([word, word.lower(), word.capitalize(), word.upper()])
+    shown = rng.choice([word, word.lower(), word.capitalize(), word.upper()])
+    return "or" if shown == "OR" else shown  # OR is an operator, not a word
 
 
 def generate_queries(docs: list[Doc], seed: int = 13) -> list[tuple[str, str]]:
@@ -333,16 +325,18 @@ def generate_queries(docs: list[Doc], seed: int = 13) -> list[tuple[str, str]]:
     latin = [w for w in words if w.isascii() and len(w) > 1]
     long_words = [w for w in latin if len(w) >= 6 and w.isalpha()]
     raw_tokens = [doc.body.split() + doc.title.split() for doc in docs]
-    queries: list[tuple[str, str]] = list(FIXED)
+    queries = [(kind, query) for kind, fixed in FIXED.items() for query in fixed]
 
     def word() -> str:
         return _case(rng, rng.choice(latin))
 
     def khmer(length: int | None = None) -> str:
-        run = rng.choice(runs)
-        size = length or rng.randint(1, 8)
-        start = rng.randrange(max(1, len(run) - size + 1))
-        return run[start : start + size]
+        while True:
+            run = rng.choice(runs)
+            size = length or rng.randint(1, 8)
+            start = rng.randrange(max(1, len(run) - size + 1))
+            if run[start : start + size].strip(ZWSP + "។៕៖"):  # not only what a word loses (spec §3)
+                return run[start : start + size]
 
     def after_coeng() -> str:
         run = rng.choice([r for r in runs if COENG in r[:-1]])
@@ -377,6 +371,19 @@ def generate_queries(docs: list[Doc], seed: int = 13) -> list[tuple[str, str]]:
             return f'"{text}"'
         raise AssertionError("no phrase found")
 
+    def partial() -> str:
+        """The start or the end of a longer word: a word of its own only by chance."""
+        whole = rng.choice(long_words)
+        return rng.choice([whole[: rng.randint(3, len(whole) - 1)], whole[rng.randint(1, len(whole) - 3) :]])
+
+    def phrase_prefix() -> str:
+        """A phrase with the end of its last word cut off, as `"kangaroo cour"*`."""
+        while True:
+            text = phrase(punctuated=rng.random() < 0.3)[1:-1]
+            kept = text[: len(text) - rng.randint(1, 3)]
+            if len("".join(kept.replace(ZWSP, "").split())) >= 2:
+                return f'"{kept}"*'
+
     values = {
         "author": ["chan", '"chan dara"', "sok", "dara", "pen", "ចាន់", "ស្ត្រី", "seng", "nobody", '"dara chan"',
                    "CHAN", "zoë", "ley"],
@@ -393,19 +400,19 @@ def generate_queries(docs: list[Doc], seed: int = 13) -> list[tuple[str, str]]:
         shown = rng.choice([key, key, key.upper(), key.capitalize()])
         return ("-" if negated else "") + f"{shown}:{rng.choice(values[key])}"
 
-    makers = {
+    makers: dict[str, Callable[[], str]] = {
         "word": word,
-        "word-upper": lambda: rng.choice(latin).upper(),
+        "word-upper": lambda: rng.choice([w for w in latin if w.upper() != "OR"]).upper(),
         "word-absent": lambda: rng.choice(["zq", "xv", "qj"]) + "".join(rng.choices("aeioulnrst", k=rng.randint(3, 7))),
-        "partial": lambda: (lambda w: rng.choice([w[: rng.randint(3, len(w) - 1)], w[rng.randint(1, len(w) - 3) :]]))(
-            rng.choice(long_words)),
+        "partial": partial,
         "khmer": khmer,
         "khmer-after-coeng": after_coeng,
         "khmer-zws": across_zws,
-        "prefix": lambda: (rng.choice(long_words)[: rng.randint(2, 5)] if rng.random() < 0.6 else khmer(rng.randint(1, 4)))
-        + "*",
+        "prefix": lambda: (rng.choice(long_words)[: rng.randint(2, 5)] if rng.random() < 0.6
+                           else khmer(rng.randint(1, 4))) + "*",
         "phrase": phrase,
         "phrase-punct": lambda: phrase(punctuated=True),
+        "phrase-prefix": phrase_prefix,
         "exclusion": lambda: f"{term()} -{term()}" if rng.random() < 0.8 else f"-{term()} {term()}",
         "or": lambda: " OR ".join(term() for _ in range(rng.randint(2, 3))),
         "filter": lambda: f"{term()} {filt()}" if rng.random() < 0.8 else f"{filt()} {term()} {filt()}",
@@ -415,8 +422,8 @@ def generate_queries(docs: list[Doc], seed: int = 13) -> list[tuple[str, str]]:
             rng.sample([term(), f"{term()} OR {term()}", f"-{term()}", filt(), filt(negated=True)], rng.randint(3, 5))),
     }
     counts = {"word": 24, "word-upper": 6, "word-absent": 5, "partial": 10, "khmer": 30, "khmer-after-coeng": 10,
-              "khmer-zws": 6, "prefix": 16, "phrase": 14, "phrase-punct": 8, "exclusion": 14, "or": 14, "filter": 24,
-              "negated-filter": 10, "filter-only": 12, "combination": 20}
+              "khmer-zws": 6, "prefix": 16, "phrase": 14, "phrase-punct": 8, "phrase-prefix": 8, "exclusion": 14,
+              "or": 14, "filter": 24, "negated-filter": 10, "filter-only": 12, "combination": 20}
     for kind, count in counts.items():
         for _ in range(count):
             queries.append((kind, makers[kind]()))

@@ -197,9 +197,66 @@ def test_refuses_a_folder_it_did_not_make(cli: Invoke, bundled: Path, tmp_path: 
     result = cli("--archive", str(bundled), "export", "--html", "-o", str(tmp_path / "docs"))
     assert result.exit_code == 2
     assert result.stderr == (f"Error: {tmp_path / 'docs'}: is not empty and holds no earlier export; "
-                             "choose a new or empty folder\n")
+                             "choose a new or empty folder (or --force to export beside its files, which are "
+                             "never replaced)\n")
     assert os.listdir(tmp_path / "docs") == ["thesis.txt"]
     assert cli("--archive", str(bundled), "export").exit_code == 2
+    # With --force it exports beside the files there, and never over one of them.
+    (tmp_path / "docs" / "tags").mkdir()
+    (tmp_path / "docs" / "tags" / "election.html").write_text("my own page")
+    (bundled / "posts/2022" / f"{CANDLE}.en.md").write_text(
+        (bundled / "posts/2022" / f"{CANDLE}.en.md").read_text().replace("kind: letter", "kind: letter\ntags: [election]", 1))
+    result = cli("--archive", str(bundled), "export", "--html", "--force", "-o", str(tmp_path / "docs"))
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {tmp_path / 'docs/tags/election.html'}: is in the way: the export would "
+                             "replace a file it did not write; move it or choose another folder\n")
+    assert (tmp_path / "docs" / "tags" / "election.html").read_text() == "my own page"
+    (tmp_path / "docs" / "tags" / "election.html").unlink()
+    result = cli("--archive", str(bundled), "export", "--html", "--force", "-o", str(tmp_path / "docs"))
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "docs" / "thesis.txt").read_text() == "keep"
+    assert (tmp_path / "docs" / "tags" / "election.html").is_file()
+
+
+def test_a_failed_export_leaves_no_page_behind(cli: Invoke, bundled: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The export lists the files it is about to create before it creates them: pages written
+    by an export that then failed are removed by the next one once their posts are gone."""
+    site = tmp_path / "site"
+    build(cli, bundled, site)
+    new = bundled / "posts/2023"
+    new.mkdir()
+    for n in range(3):
+        (new / f"2023-01-0{n + 1}-late-{n}.en.md").write_text(
+            f"---\ntitle: Late {n}\ndate: 2023-01-0{n + 1}\nlang: en\n---\n\nLate news {n}.\n")
+    real_finish = html_export.OutputDir.finish
+
+    def crash(self: html_export.OutputDir) -> None:
+        raise OSError("the disk went away")
+
+    monkeypatch.setattr(html_export.OutputDir, "finish", crash)
+    with pytest.raises(OSError):
+        html_export.export(Archive.open(bundled), None, site, workers=1)
+    assert (site / "posts/2023-01-01-late-0.html").is_file()  # written, never recorded in the manifest
+    monkeypatch.setattr(html_export.OutputDir, "finish", real_finish)
+    for path in new.iterdir():
+        path.unlink()
+    stderr = build(cli, bundled, site)
+    assert not list((site / "posts").glob("2023-*")), stderr
+    assert not (site / ".opedarchive-export.journal").exists()
+    build(cli, bundled, tmp_path / "fresh")
+    assert {k: v for k, v in files(site).items() if not k.startswith(".opedarchive-export")} == {
+        k: v for k, v in files(tmp_path / "fresh").items() if not k.startswith(".opedarchive-export")}
+    # The same after --clean: what the failed export made goes too.
+    monkeypatch.setattr(html_export.OutputDir, "finish", crash)
+    new.mkdir(exist_ok=True)
+    (new / "2023-02-01-later.en.md").write_text("---\ntitle: Later\ndate: 2023-02-01\nlang: en\n---\n\nLater.\n")
+    with pytest.raises(OSError):
+        html_export.export(Archive.open(bundled), None, site, workers=1)
+    monkeypatch.setattr(html_export.OutputDir, "finish", real_finish)
+    (new / "2023-02-01-later.en.md").unlink()
+    build(cli, bundled, site, "--clean")
+    assert not list((site / "posts").glob("2023-*"))
 
 
 def test_parallel_build_matches_a_serial_one(bundled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -997,6 +997,8 @@ class Index:
         where, args = self._filters(query, since, until)
         if not query.groups:
             sql = f"SELECT {_DOC_COLUMNS}, 0 FROM docs d WHERE {' AND '.join(where)} ORDER BY d.date DESC, d.id"
+            if query.excluded:  # filters and exclusions only: each version's text is checked
+                return self._verified(db, db.execute(sql, args), query, limit, ranked=True)
             if limit:
                 sql += f" LIMIT {int(limit)}"
             return [_hit(r, 0.0) for r in db.execute(sql, args)]

@@ -21,6 +21,7 @@ def export(
     csv_file: Annotated[str | None, typer.Option("--csv", metavar="FILE", help="One CSV row per version of a post ('-' for stdout).")] = None,
     markdown_dir: Annotated[Path | None, typer.Option("--markdown", metavar="DIR", help="A Hugo-ready folder: content/, hugo.toml and minimal layouts.")] = None,
     clean: Annotated[bool, typer.Option("--clean", help="Rebuild folders (--html, --markdown) from scratch instead of updating what changed.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Export into a folder that holds other files (--html, --markdown); they are never replaced.")] = False,
     drafts: Annotated[bool, typer.Option("--drafts", help="Publish posts marked 'draft: true' too (--html, --markdown leave them out).")] = False,
 ) -> None:
     """Export the archive: a static website that works from file://, and JSON, JSONL, CSV or a
@@ -53,7 +54,7 @@ def export(
             continue
         # The website reads the archive itself: a re-export reads only the files that changed.
         result = run_export(name, archive, None if name == "html" else posts, Path(target), clean=clean,
-                            drafts=drafts)
+                            drafts=drafts, force=force)
         if posts is None:
             for note in result.notes:
                 warn(f"{note} (skipped)")

@@ -43,16 +43,20 @@ PUBLISHING = ("html", "markdown")
 
 
 def export(name: str, archive: Archive, posts: list[Post] | None, target: Path, *,
-           clean: bool = False, drafts: bool = False) -> ExportResult:
+           clean: bool = False, drafts: bool = False, force: bool = False) -> ExportResult:
     """Write `posts` in the named format to `target` (a file or a folder, by format). The
     website and the Hugo folder leave out versions marked `draft: true` unless `drafts`."""
     if name == "html":
         from opedarchive.export import html
 
-        return html.export(archive, posts, target, clean=clean, drafts=drafts)
+        return html.export(archive, posts, target, clean=clean, drafts=drafts, force=force)
     if name in PUBLISHING and posts is not None and not drafts:
         posts = published(posts)
-    result: ExportResult = exporter(name).export(archive, posts, target, clean=clean)
+    module = exporter(name)
+    if module.KIND == "dir":
+        result: ExportResult = module.export(archive, posts, target, clean=clean, force=force)
+    else:
+        result = module.export(archive, posts, target, clean=clean)
     return result
 
 

@@ -7,7 +7,7 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,10 @@ from opedarchive.model import Post
 
 MANIFEST = ".opedarchive-export.json"
 LOCK = ".opedarchive-export.lock"
+# Files an export is about to create, listed before they are written: an export that fails or
+# is killed leaves them here, and the next one treats them as its own (and removes those it
+# does not make again). Removed once the manifest lists what was written.
+JOURNAL = ".opedarchive-export.journal"
 MANIFEST_VERSION = 1
 
 
@@ -67,6 +71,30 @@ def write_if_changed(path: Path, data: bytes, *, durable: bool = True) -> bool:
     return True
 
 
+def make_room(root: Path, rels: Iterable[str], owned: Container[str]) -> None:
+    """Before an export writes the files `rels` in `root`: refuse (one line) if one of them is
+    there and the export did not write it (`owned`: the files it did write), then list them all
+    in the journal — a file an export rewrites and then dies is as suspect as a new one. Safe
+    from several processes at once (appends of whole lines)."""
+    listed = []
+    for rel in rels:
+        if rel not in owned and os.path.lexists(os.path.join(root, rel)):
+            raise OpedError(f"{os.path.join(root, rel)}: is in the way: the export would replace a file it did "
+                            "not write; move it or choose another folder")
+        listed.append(rel)
+    if not listed:
+        return
+    journal = os.path.join(root, JOURNAL)
+    try:
+        fd = os.open(journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        try:
+            os.write(fd, "".join(f"{rel}\n" for rel in listed).encode("utf-8"))
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise OpedError(f"{journal}: cannot write: {exc.strerror}") from None
+
+
 def digest(*parts: str | bytes) -> str:
     """A short stable hash of the inputs of one output file."""
     h = hashlib.sha256()
@@ -82,7 +110,7 @@ class OutputDir:
     the last export that this one does not produce are removed. Files it did not write are
     never touched."""
 
-    def __init__(self, root: Path, kind: str, *, clean: bool = False) -> None:
+    def __init__(self, root: Path, kind: str, *, clean: bool = False, force: bool = False) -> None:
         self.root = root
         self.kind = kind
         self.old: dict[str, str] = {}
@@ -97,8 +125,10 @@ class OutputDir:
         manifest = root / MANIFEST
         if root.exists() and not root.is_dir():
             raise UsageError(f"{root}: exists and is not a folder")
-        if not manifest.is_file() and root.is_dir() and any(p.name != LOCK for p in root.iterdir()):
-            raise UsageError(f"{root}: is not empty and holds no earlier export; choose a new or empty folder")
+        if (not manifest.is_file() and not force and root.is_dir()
+                and any(p.name not in (LOCK, JOURNAL) for p in root.iterdir())):
+            raise UsageError(f"{root}: is not empty and holds no earlier export; choose a new or empty folder "
+                             "(or --force to export beside its files, which are never replaced)")
         try:
             root.mkdir(parents=True, exist_ok=True)
             self._lock = open(root / LOCK, "a")  # held until finish()
@@ -123,10 +153,23 @@ class OutputDir:
             raise UsageError(f"{root}: holds a '{found_kind}' export, not '{kind}'; choose another folder")
         self.old = {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
         self.state = state if isinstance(state, dict) else {}
+        for rel in self._journaled():
+            self.old[rel] = ""  # written by an export that did not finish: ours, but to be made again
         if clean:
             for rel in self.old:
                 self._remove(rel)
             self.old, self.state = {}, {}
+
+    def _journaled(self) -> list[str]:
+        try:
+            text = (self.root / JOURNAL).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return []
+        return [rel for rel in text.split("\n") if rel and not rel.startswith(("/", "..")) and "/../" not in rel]
+
+    def make_room(self, rels: Iterable[str]) -> None:
+        """`make_room` for files this process is about to create."""
+        make_room(self.root, rels, self.old)
 
     def fresh(self, rel: str, key: str) -> bool:
         """True (and the file is kept) when `rel` was written last time from inputs hashing to `key`."""
@@ -142,6 +185,7 @@ class OutputDir:
 
     def write(self, rel: str, data: bytes, key: str | None = None) -> None:
         """Write one file (only if its bytes changed) and record it."""
+        self.make_room([rel])
         self.record(rel, key or digest(data), write_if_changed(self.root / rel, data, durable=False))
 
     def record(self, rel: str, key: str, written: bool) -> None:
@@ -186,6 +230,8 @@ class OutputDir:
                 "state": self.new_state}
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # no indent: the C encoder
         write_if_changed(self.root / MANIFEST, (text + "\n").encode("utf-8"))
+        with contextlib.suppress(FileNotFoundError):
+            (self.root / JOURNAL).unlink()  # every file in it is now in the manifest or removed
         self._lock.close()
 
     def _sync(self) -> None:

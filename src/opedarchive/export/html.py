@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from opedarchive import __version__
 from opedarchive.archive import POSTS_DIR, split_file_name
 from opedarchive.errors import OpedError, PostFileError
-from opedarchive.export.base import ExportResult, OutputDir, digest, write_if_changed
+from opedarchive.export.base import ExportResult, OutputDir, digest, make_room, write_if_changed
 from opedarchive.export.markup import format_date, language_name, markdown_html, safe_url
 from opedarchive.model import Post, Version, is_draft, order_languages
 from opedarchive.serialize import json_value, post_summary
@@ -51,6 +51,7 @@ PARALLEL_MIN_PAGES = 400
 PIECE_POSTS = 400
 TAXONOMIES = {"tags": "Tags", "authors": "Authors", "outlets": "Outlets"}
 STATIC_FILES = ("style.css", "search.js", "fonts/NotoSansKhmer-subset.woff2", "fonts/OFL.txt")
+RECORDS = f"{searchindex.SEARCH_DIR}/d/"
 _LOCAL_SRC = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._/-]*$")
 
 
@@ -359,7 +360,9 @@ def _scan(archive: Archive) -> dict[str, list[list[Any]]]:
     without reading them; the same files as `Archive.files`, found with fewer objects."""
     found: dict[str, list[list[Any]]] = {}
     try:
-        years = sorted(e.name for e in os.scandir(archive.posts_dir) if e.is_dir() and not e.name.startswith("."))
+        # A symbolic link (to a folder or a file) is not part of the archive: nothing is read through one.
+        years = sorted(e.name for e in os.scandir(archive.posts_dir)
+                       if e.is_dir(follow_symlinks=False) and not e.name.startswith("."))
     except OSError:
         return found
     for year in years:
@@ -369,7 +372,7 @@ def _scan(archive: Archive) -> dict[str, list[list[Any]]]:
             continue
         for entry in entries:
             parts = split_file_name(entry.name)
-            if parts is None or not entry.is_file():
+            if parts is None or not entry.is_file(follow_symlinks=False):
                 continue
             try:
                 st = entry.stat()
@@ -444,6 +447,10 @@ def build_piece(piece: Piece, build: Build) -> tuple[list[Source], list[tuple[st
     problems: list[str] = []
     drafted = 0
     loaded: dict[str, Post] = {}
+    versions = sum(len(sig) for _, sig, _ in piece.posts)
+    name = _piece_name(piece)
+    make_room(build.root, [*[f"posts/{post_id}.html" for post_id, _, _ in piece.posts], piece.shard,
+                           *[searchindex.record_rel(name, n) for n in range(versions)]], piece.old)
     for post_id, sig, state in piece.posts:
         post = None
         if state is not None and state.get("sig") == sig:
@@ -510,6 +517,10 @@ def _piece_name(piece: Piece) -> str:
 def _pieces(sigs: dict[str, list[list[Any]]], old: dict[str, str]) -> list[Piece]:
     """The posts newest first (ids start with the date), cut by year into pieces (their
     remembered states are filled in later, and only for pieces that changed)."""
+    records: dict[str, list[str]] = {}  # piece name → its search records of the last export
+    for rel in old:
+        if rel.startswith(RECORDS):
+            records.setdefault(rel[len(RECORDS):].split("/", 1)[0], []).append(rel)
     by_year: dict[str, list[str]] = {}
     for post_id in sorted(sigs, reverse=True):
         by_year.setdefault(post_id[:4], []).append(post_id)
@@ -519,7 +530,9 @@ def _pieces(sigs: dict[str, list[list[Any]]], old: dict[str, str]) -> list[Piece
             shard = f"{searchindex.CACHE_DIR}/{year}{'' if n == 0 else f'-{n + 1}'}.json"
             chunk = ids[start : start + PIECE_POSTS]
             posts: list[tuple[str, list[list[Any]], dict[str, Any] | None]] = [(i, sigs[i], None) for i in chunk]
-            keys = {rel: old[rel] for rel in [shard, *[f"posts/{i}.html" for i in chunk]] if rel in old}
+            name = shard.rsplit("/", 1)[-1].removesuffix(".json")
+            keys = {rel: old[rel] for rel in [shard, *[f"posts/{i}.html" for i in chunk], *records.get(name, [])]
+                    if rel in old}
             sig = digest(json.dumps([[i, sigs[i]] for i in chunk], ensure_ascii=False))
             pieces.append(Piece(shard, year, posts, keys, sig))
     return pieces
@@ -617,20 +630,21 @@ def _listing(entries: list[Entry]) -> list[SimpleNamespace]:
 
 
 def export(archive: Archive, posts: list[Post] | None, target: Path, *, clean: bool = False,
-           workers: int | None = None, drafts: bool = False) -> ExportResult:
+           workers: int | None = None, drafts: bool = False, force: bool = False) -> ExportResult:
     """Build (or bring up to date) the site in `target` from the archive's files; only files that
     changed since the last export are read. Versions marked `draft: true` are left out unless
     `drafts`. (`posts` is accepted for the registry's interface: the site always shows the
     whole archive.)"""
     pool = Workers(workers)
     try:
-        return _export(archive, target, clean, pool, drafts)
+        return _export(archive, target, clean, pool, drafts, force)
     finally:
         pool.close()
 
 
-def _export(archive: Archive, target: Path, clean: bool, workers: Workers, drafts: bool) -> ExportResult:
-    out = OutputDir(target, NAME, clean=clean)
+def _export(archive: Archive, target: Path, clean: bool, workers: Workers, drafts: bool, force: bool
+            ) -> ExportResult:
+    out = OutputDir(target, NAME, clean=clean, force=force)
     config = archive.config
     base_url = str(config.site.get("base_url") or "")
     base_url = base_url if safe_url(base_url) and "://" in base_url else ""
@@ -713,7 +727,9 @@ def _join_search(out: OutputDir, pieces: list[Piece], state: dict[str, Any], sta
         return [[str(rel), str(key)] for rel, key in old]
     caches = [(_piece_name(p), json.loads((out.root / p.shard).read_bytes())) for p in pieces]
     kept = []
-    for rel, data in searchindex.join_pieces(caches).items():
+    made = searchindex.join_pieces(caches)
+    out.make_room(made)
+    for rel, data in made.items():
         key = digest(stamp, data)
         out.record(rel, key, write_if_changed(out.root / rel, data, durable=False))
         kept.append([rel, key])
@@ -751,7 +767,8 @@ class SitePages:
         out = self.out
         if self.listing_key != self.old_listing or not self.pages:
             return False
-        if not all(rel in out.old and os.path.isfile(os.path.join(out.root, rel)) for rel in self.pages):
+        # (a file with no key was being written by an export that did not finish: made again)
+        if not all(out.old.get(rel) and os.path.isfile(os.path.join(out.root, rel)) for rel in self.pages):
             return False
         for rel in self.pages:
             out.keep(rel, out.old[rel])
@@ -772,6 +789,7 @@ class SitePages:
             self.listings(sorted([s for piece in pieces for s in sources_of(piece)],
                                  key=lambda s: (s.entry.date, s.id), reverse=True))
         tasks = self.tasks
+        self.out.make_room(task.rel for task in tasks)
         chunk = max(1, len(tasks) // (workers.count * 4))
         batches = [tasks[i : i + chunk] for i in range(0, len(tasks), chunk)]
         for done in workers.map(_render_pages, batches, self.out.root, size=len(tasks)):

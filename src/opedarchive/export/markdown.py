@@ -67,8 +67,9 @@ def render_version(post: Post, version: Version) -> str:
     return f"---\n{dump_yaml(front_matter(post, version))}---\n\n{body}\n"
 
 
-def export(archive: Archive, posts: list[Post], target: Path, *, clean: bool = False) -> ExportResult:
-    out = OutputDir(target, NAME, clean=clean)
+def export(archive: Archive, posts: list[Post], target: Path, *, clean: bool = False, force: bool = False
+           ) -> ExportResult:
+    out = OutputDir(target, NAME, clean=clean, force=force)
     languages = list(archive.config.languages)
     for post in posts:
         for lang in post.languages:
