@@ -204,8 +204,8 @@ def test_refuses_a_folder_it_did_not_make(cli: Invoke, bundled: Path, tmp_path: 
     # With --force it exports beside the files there, and never over one of them.
     (tmp_path / "docs" / "tags").mkdir()
     (tmp_path / "docs" / "tags" / "election.html").write_text("my own page")
-    (bundled / "posts/2022" / f"{CANDLE}.en.md").write_text(
-        (bundled / "posts/2022" / f"{CANDLE}.en.md").read_text().replace("kind: letter", "kind: letter\ntags: [election]", 1))
+    english = bundled / "posts/2022" / f"{CANDLE}.en.md"
+    english.write_text(english.read_text().replace("kind: letter", "kind: letter\ntags: [election]", 1))
     result = cli("--archive", str(bundled), "export", "--html", "--force", "-o", str(tmp_path / "docs"))
     assert result.exit_code == 1
     assert result.stderr == (f"Error: {tmp_path / 'docs/tags/election.html'}: is in the way: the export would "
@@ -474,3 +474,19 @@ def test_drafts_are_never_published_unless_asked(cli: Invoke, bundled: Path, tmp
     # And left out again without it.
     build(cli, bundled, site)
     assert not [rel for rel, data in files(site).items() if b"ebrafinch" in data]
+
+
+def test_nothing_outside_the_archive_is_published_through_a_symbolic_link(cli: Invoke, bundled: Path,
+                                                                         tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "2019").mkdir(parents=True)
+    secret = "---\ntitle: Private diary\ndate: 2019-01-01\nlang: en\n---\n\nNot for the web.\n"
+    (elsewhere / "2019" / "2019-01-01-private-diary.en.md").write_text(secret)
+    (elsewhere / "2020-01-01-linked.en.md").write_text(secret.replace("2019", "2020"))
+    (bundled / "posts" / "2019").symlink_to(elsewhere / "2019")  # a year folder that is a link
+    (bundled / "posts" / "2022" / "2022-01-01-linked.en.md").symlink_to(elsewhere / "2020-01-01-linked.en.md")
+    site = tmp_path / "site"
+    build(cli, bundled, site)
+    assert not [rel for rel, data in files(site).items() if b"Private diary" in data or b"Not for the web" in data]
+    listed = cli("--archive", str(bundled), "list", "--json")
+    assert "Private diary" not in listed.stdout  # the same rule as the terminal's commands

@@ -242,7 +242,8 @@ class Archive:
                 raise ArchiveError(f"{year.path}: cannot read: {exc.strerror}") from None
             for entry in entries:
                 parts = split_file_name(entry.name)
-                if parts and entry.is_file():
+                # A symbolic link is not part of the archive: nothing is read through one.
+                if parts and entry.is_file(follow_symlinks=False):
                     yield Path(entry.path), parts[0], parts[1]
 
     def ids(self) -> dict[str, list[str]]:
