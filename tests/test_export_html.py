@@ -490,3 +490,27 @@ def test_nothing_outside_the_archive_is_published_through_a_symbolic_link(cli: I
     assert not [rel for rel, data in files(site).items() if b"Private diary" in data or b"Not for the web" in data]
     listed = cli("--archive", str(bundled), "list", "--json")
     assert "Private diary" not in listed.stdout  # the same rule as the terminal's commands
+
+
+def test_a_post_removed_during_an_export_is_gone_from_the_next(cli: Invoke, bundled: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """An `rm` while the export runs (after it listed the files) does not fail the export, and
+    the next export leaves no page of the removed post."""
+    site = tmp_path / "site"
+    scan = html_export._scan
+
+    def scan_then_remove(archive: Archive) -> dict[str, list[list[object]]]:
+        found = scan(archive)
+        for path in (bundled / "posts/2022").glob(f"{CANDLE}.*.md"):
+            path.unlink()  # listed, then gone before it is read
+        return found
+
+    monkeypatch.setattr(html_export, "_scan", scan_then_remove)
+    result = html_export.export(Archive.open(bundled), None, site, workers=1)
+    assert result.posts == 3
+    monkeypatch.setattr(html_export, "_scan", scan)
+    build(cli, bundled, site)
+    assert not [rel for rel, data in files(site).items() if CANDLE.encode() in data and not rel.startswith(".")]
+    build(cli, bundled, tmp_path / "fresh")
+    assert {k: v for k, v in files(site).items() if not k.startswith(".opedarchive-export")} == {
+        k: v for k, v in files(tmp_path / "fresh").items() if not k.startswith(".opedarchive-export")}

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from opedarchive import __version__
 from opedarchive.archive import POSTS_DIR, split_file_name
-from opedarchive.errors import OpedError, PostFileError
+from opedarchive.errors import PostFileError
 from opedarchive.export.base import ExportResult, OutputDir, digest, make_room, write_if_changed
 from opedarchive.export.markup import format_date, language_name, markdown_html, safe_url
 from opedarchive.model import Post, Version, is_draft, order_languages
@@ -401,13 +401,6 @@ def _read_post(archive: Archive, post_id: str, sig: list[list[Any]], problems: l
     return Post(post_id, {lang: versions[lang] for lang in order_languages(list(versions), archive.config.languages)})
 
 
-def _read_or_fail(archive: Archive, post_id: str, sig: list[list[Any]], drafts: bool) -> Post:
-    post = _read_post(archive, post_id, sig, [], drafts)
-    if post is None:
-        raise OpedError(f"{post_id}: its files could not be read (changed during the export?)")
-    return post
-
-
 def _source(archive: Archive, post: Post, sig: list[list[Any]]) -> Source:
     return Source(post.id, sig, _entry(post), _terms_of(post), _content_digest(post), _needs_ratio(post),
                   _local_images(archive, post), read=True)
@@ -477,7 +470,11 @@ def build_piece(piece: Piece, build: Build) -> tuple[list[Source], list[tuple[st
         if piece.old.get(rel) == key and os.path.isfile(os.path.join(build.root, rel)):
             files.append((rel, key, False))
             continue
-        post = post or loaded.setdefault(post_id, _read_or_fail(build.archive, post_id, sig, build.drafts))
+        post = post or loaded.get(post_id) or _read_post(build.archive, post_id, sig, [], build.drafts)
+        if post is None:  # its files went away during the export (an `rm` meanwhile): it is gone
+            sources.pop()
+            continue
+        loaded[post_id] = post
         text = render("post.html", post_context(post, term_links(source.terms), ratio, build.site))
         files.append((rel, key, write_if_changed(build.root / rel, text.encode("utf-8"), durable=False)))
     key = digest(build.stamp, *[f"{s.id} {s.content} {s.entry.key}" for s in sources])
@@ -501,8 +498,9 @@ def _piece_search(piece: Piece, build: Build, sources: list[Source], key: str, l
             return [(rel, key, False) for rel in [piece.shard, *rels]]
     posts = []
     for source in sources:
-        post = loaded.get(source.id) or _read_or_fail(build.archive, source.id, source.sig, build.drafts)
-        posts.append((post.id, source.entry.url, list(post.versions.values())))
+        post = loaded.get(source.id) or _read_post(build.archive, source.id, source.sig, [], build.drafts)
+        if post is not None:  # (None: removed during the export; the next one drops it everywhere)
+            posts.append((post.id, source.entry.url, list(post.versions.values())))
     made = searchindex.build_piece(_piece_name(piece), posts)
     files = [(rel, key, write_if_changed(build.root / rel, data, durable=False)) for rel, data in made.records.items()]
     data = json.dumps(made.cache, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -799,11 +797,16 @@ class SitePages:
     def feed(self, newest: list[Source], updated: str) -> None:
         """The Atom feed: the newest posts, their bodies read now if it is stale."""
         archive = self.archive
+        def entries() -> list[tuple[Entry, str, list[str]]]:
+            found = []
+            for s in newest:
+                post = _read_post(archive, s.id, s.sig, [], self.drafts)
+                if post is not None:  # (None: removed during the export)
+                    found.append((s.entry, markdown_html(post.original.body), [code for code, _ in s.entry.languages]))
+            return found
+
         self.page("feed.xml", "feed.xml", [f"{s.content} {s.entry.key}" for s in newest],
-                  lambda: {"entries": [(s.entry, markdown_html(
-                      _read_or_fail(archive, s.id, s.sig, self.drafts).original.body),
-                                        [code for code, _ in s.entry.languages]) for s in newest],
-                           "updated": updated})
+                  lambda: {"entries": entries(), "updated": updated})
 
     def listings(self, sources: list[Source]) -> None:
         """Every page but the posts' own, from all the posts (newest first)."""
