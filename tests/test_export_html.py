@@ -440,7 +440,8 @@ def test_an_interrupted_first_export_can_be_run_again(cli: Invoke, bundled: Path
     from opedarchive.export.base import OutputDir
 
     site = tmp_path / "site"
-    OutputDir(site, "html")  # claims the folder, then "dies" before writing anything else
+    # Claims the folder, lists the page it is about to write, writes part of it, and "dies".
+    OutputDir(site, "html").make_room(["index.html"])
     (site / "index.html").write_text("half a page")
     build(cli, bundled, site)
     assert "Candlelight" in (site / "index.html").read_text()

@@ -25,12 +25,12 @@ import marshal
 import os
 import re
 import sqlite3
-import stat
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISLNK
 from typing import Any, TypeVar
 
 from opedarchive.archive import POSTS_DIR, Archive, split_file_name
@@ -305,7 +305,7 @@ def _scan_dir(folder: str, racy_after: int) -> tuple[Snapshot, str | None]:
                 continue
             total += hash((st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
             name = entry.name
-            if stat.S_ISLNK(st.st_mode):
+            if S_ISLNK(st.st_mode):
                 continue  # a symbolic link is not part of the archive (Archive.files skips it too)
             if not name.endswith(".md") or name.startswith("."):
                 trusted = trusted and st.st_ctime_ns <= racy_after

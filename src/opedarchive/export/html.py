@@ -489,8 +489,9 @@ def _piece_search(piece: Piece, build: Build, sources: list[Source], key: str, l
     cache_path = build.root / piece.shard
     if piece.old.get(piece.shard) == key and cache_path.is_file():
         try:
-            count = int(json.loads(cache_path.read_bytes())["docs"])
-        except (OSError, ValueError, KeyError, TypeError):
+            cache = json.loads(cache_path.read_bytes())
+            count = int(cache["docs"]) if cache.get("format") == searchindex.FORMAT else -1
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             count = -1
         name = _piece_name(piece)
         rels = [searchindex.record_rel(name, n) for n in range(count)]

@@ -7,7 +7,7 @@ script but not fetch a file):
 - `search/manifest.js`: the number of documents (versions), the pieces (each a run of
   document numbers and the folder of their records), and the first term of every term file;
 - `search/t/<n>.js`: term files, a contiguous range of the sorted terms each, with each term's
-  postings: the documents that hold it and a score between 1 and 31 (title and body folded in,
+  postings: the documents that hold it and a score between 1 and 63 (title and body folded in,
   BM25-like). Terms are the Latin-script words of the search forms (maximal runs of word
   characters, as the spec defines them), every Khmer 1-, 2- and 3-gram inside Khmer runs, and
   the filters' values (`\\x01author\\x01<form>`, …);
@@ -26,8 +26,8 @@ not change is not read again: its cache is.
 
 from __future__ import annotations
 
-import itertools
 import json
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -40,7 +40,7 @@ from opedarchive.text.searchform import search_form
 
 SEARCH_DIR = "search"
 CACHE_DIR = ".opedarchive-search"
-FORMAT = 1
+FORMAT = 2
 LOADER = "opedarchiveSearchData"
 # A term file holds terms until it passes this many bytes (a term bigger than that is alone).
 TERM_FILE_BYTES = 40_000
@@ -55,7 +55,6 @@ FILTER_MARK = "\x01"
 K1, B = 1.2, 0.75
 TITLE_WEIGHT = 10.0
 _AVERAGE = {("w", "title"): 8, ("w", "body"): 600, ("k", "title"): 30, ("k", "body"): 3000}
-_TOP = TITLE_WEIGHT * (K1 + 1) + (K1 + 1)
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 
 
@@ -69,17 +68,17 @@ def encode(number: int) -> str:
     return "".join(out)
 
 
-# The encoding of each gap below 1,024 and of each score, made once.
-_GAPS = [encode(n) for n in range(1024)]
+# A posting is one number: the gap from the previous document times 64, plus the score (1–63).
+SCORE_BITS = 6
+SCORE_MAX = (1 << SCORE_BITS) - 1
+# The encoding of every number below 32,768 (three characters at most), made once.
+_CODES = [encode(n) for n in range(1 << 15)]
 
 
 def encode_posting(docs: list[int], scores: list[int]) -> str:
-    """The gaps and scores of one term's postings after its first document (whose score
-    comes first): score, (gap, score), (gap, score), …"""
-    gaps = [b - a for a, b in itertools.pairwise(docs)]
-    parts = [_GAPS[scores[0]]]
-    parts += [(_GAPS[g] if g < 1024 else encode(g)) + _GAPS[sc] for g, sc in zip(gaps, scores[1:], strict=True)]
-    return "".join(parts)
+    """The postings of one term after its first document: (gap << 6 | score) each."""
+    values = [(b - a) << SCORE_BITS | sc for a, b, sc in zip(docs, docs[1:], scores[1:], strict=False)]
+    return "".join([_CODES[v] if v < 32768 else encode(v) for v in values])
 
 
 def decode_first(text: str) -> tuple[int, int]:
@@ -94,36 +93,32 @@ def decode_first(text: str) -> tuple[int, int]:
         shift += 5
 
 
-def _saturated(tf: int, length: int, average: int) -> float:
-    return tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))
-
-
 # Term frequencies above this count as this (BM25 saturates long before).
 _TF_CAP = 15
 
 
-def _field_scores(kind: str, field: str, length: int) -> list[float]:
-    """BM25's saturated term frequency for tf = 0 … _TF_CAP in a field of `length` terms."""
-    average = _AVERAGE[(kind, field)]
-    return [0.0] + [_saturated(tf, length, average) for tf in range(1, _TF_CAP + 1)]
-
-
 def _quantised(value: float) -> int:
-    return max(1, min(31, round(value * 31 / _TOP)))
+    """A score (0 < value < K1 + 1) as 1–63 on a log scale (search.js turns it back): the few
+    body occurrences of the common case keep enough steps to rank by."""
+    return max(1, min(SCORE_MAX, round(SCORE_MAX * math.log1p(value) / _LOG_TOP)))
+
+
+_LOG_TOP = math.log1p(K1 + 1)
 
 
 def _scores(kind: str, title: Counter[str], body: Counter[str], title_length: int, body_length: int,
             found: dict[str, int]) -> None:
-    """Add each term of `title` and `body` to `found` with its score (1–31), title weighed
-    TITLE_WEIGHT times the body. Tables per document: there are hundreds of terms in each."""
-    in_body = _field_scores(kind, "body", body_length)
-    quantised = [_quantised(v) for v in in_body]
-    found.update({term: quantised[tf if tf < _TF_CAP else _TF_CAP] for term, tf in body.items()})
-    if title:
-        in_title = _field_scores(kind, "title", title_length)
-        for term, tf in title.items():
-            value = TITLE_WEIGHT * in_title[min(tf, _TF_CAP)] + in_body[min(body.get(term, 0), _TF_CAP)]
-            found[term] = _quantised(value)
+    """Add each term of `title` and `body` to `found` with its score (1–63): BM25's saturated
+    term frequency as SQLite FTS5 computes it for the terminal, where a column's weight
+    multiplies its occurrences (the title's TITLE_WEIGHT) and the length is the whole
+    document's. Tables per document: there are hundreds of terms in each."""
+    average = _AVERAGE[(kind, "title")] + _AVERAGE[(kind, "body")]
+    norm = K1 * (1 - B + B * (title_length + body_length) / average)
+    in_body = [_quantised(tf * (K1 + 1) / (tf + norm)) for tf in range(_TF_CAP + 1)]
+    found.update({term: in_body[tf if tf < _TF_CAP else _TF_CAP] for term, tf in body.items()})
+    for term, tf in title.items():
+        weighted = TITLE_WEIGHT * tf + body.get(term, 0)
+        found[term] = _quantised(weighted * (K1 + 1) / (weighted + norm))
 
 
 def _khmer_grams(form: str) -> Counter[str]:
@@ -134,7 +129,7 @@ def _khmer_grams(form: str) -> Counter[str]:
 
 
 def document_terms(title_form: str, body_form: str) -> dict[str, int]:
-    """Every term of a document with its score (1–31)."""
+    """Every term of a document with its score (1–63)."""
     found: dict[str, int] = {}
     title, body = Counter(WORD_RE.findall(title_form)), Counter(WORD_RE.findall(body_form))
     _scores("w", title, body, sum(title.values()), sum(body.values()), found)
@@ -194,16 +189,17 @@ def build_piece(name: str, posts: Iterable[tuple[str, str, list[Version]]]) -> P
                 "id": post_id, "lang": version.lang, "url": url, "title": version.title,
                 "date": version.date.isoformat(), "authors": list(version.authors),
                 "language": language_name(version.lang), "body": version.body})
-    # Documents by term: a document number and its score in one int (score < 32).
+    # Documents by term: a document number and its score in one int.
     postings: defaultdict[str, list[int]] = defaultdict(list)
     for number, terms in enumerate(documents):
-        shifted = number << 5
+        shifted = number << SCORE_BITS
         for term, score in terms.items():
             postings[term].append(shifted | score)
     terms_out: dict[str, list[Any]] = {}
     for term, packed in postings.items():
-        docs = [p >> 5 for p in packed]
-        terms_out[term] = [docs[0], docs[-1], len(docs), encode_posting(docs, [p & 31 for p in packed])]
+        docs = [p >> SCORE_BITS for p in packed]
+        scores = [p & SCORE_MAX for p in packed]
+        terms_out[term] = [docs[0], docs[-1], len(docs), scores[0], encode_posting(docs, scores)]
     number = len(documents)
     return PieceIndex(name, records, {"format": FORMAT, "docs": number, "terms": terms_out})
 
@@ -222,12 +218,12 @@ def join_pieces(pieces: list[tuple[str, dict[str, Any]]]) -> dict[str, bytes]:
         total += int(cache["docs"])
     merged: dict[str, list[Any]] = {}  # term → [count, last doc, parts]
     for (_, base, _), (_, cache) in zip(bases, pieces, strict=True):
-        for term, (first, last, count, rest) in cache["terms"].items():
+        for term, (first, last, count, score, rest) in cache["terms"].items():
             entry = merged.get(term)
             if entry is None:
-                merged[term] = [count, base + last, [encode(base + first + 1), rest]]
+                merged[term] = [count, base + last, [encode((base + first + 1) << SCORE_BITS | score), rest]]
             else:
-                entry[2].append(encode(base + first - entry[1]))
+                entry[2].append(encode((base + first - entry[1]) << SCORE_BITS | score))
                 entry[2].append(rest)
                 entry[0] += count
                 entry[1] = base + last

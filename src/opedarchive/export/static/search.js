@@ -353,22 +353,18 @@
   var DIGIT = {};
   for (var a = 0; a < ALPHABET.length; a++) { DIGIT[ALPHABET[a]] = a; }
 
-  // A posting string (gap, score pairs; see searchindex.encode) as a Map doc → score.
+  // A posting string (numbers gap << 6 | score; see searchindex.encode_posting) as a Map doc → score.
   function decode(text) {
     var docs = new Map(), doc = -1, i = 0, n = text.length;
     while (i < n) {
-      var numbers = [0, 0];
-      for (var k = 0; k < 2; k++) {
-        var value, shift = 0, number = 0;
-        do {
-          value = DIGIT[text[i++]];
-          number += (value & 31) * Math.pow(2, shift);
-          shift += 5;
-        } while (value >= 32);
-        numbers[k] = number;
-      }
-      doc += numbers[0];
-      docs.set(doc, numbers[1]);
+      var value, shift = 1, number = 0;
+      do {
+        value = DIGIT[text[i++]];
+        number += (value & 31) * shift;
+        shift *= 32;
+      } while (value >= 32);
+      doc += Math.floor(number / 64);
+      docs.set(doc, number % 64);
     }
     return docs;
   }
@@ -536,8 +532,13 @@
     });
   }
 
+  // A score of the index (1–63, on a log scale: searchindex._quantised) as the BM25-like value.
+  var TOP = 2.2;  // BM25's k1 + 1
+  function dequantised(score) { return Math.expm1(score / 63 * Math.log1p(TOP)); }
+
+  // BM25's inverse document frequency as SQLite FTS5 computes it for the terminal.
   function idf(index, count) {
-    return Math.log(1 + (index.docs - count + 0.5) / (count + 0.5));
+    return Math.max(1e-6, Math.log((index.docs - count + 0.5) / (count + 0.5)));
   }
 
   // Every candidate of the query, best first: [{doc, score, sure}]; `sure` when the postings
@@ -559,7 +560,7 @@
         group.forEach(function () {
           var got = termFound[at++], weight = idf(index, got.docs.size);
           got.docs.forEach(function (score, doc) {
-            var value = weight * score, old = groupDocs.get(doc);
+            var value = weight * dequantised(score), old = groupDocs.get(doc);
             if (!old) { groupDocs.set(doc, { score: value, sure: got.exact }); }
             else { old.score = Math.max(old.score, value); old.sure = old.sure || got.exact; }
           });
