@@ -89,10 +89,15 @@ def test_a_symlink_out_of_the_archive_is_never_written_through(seeded: Path, cli
     link = seeded / "posts/2022/2022-01-01-link.en.md"
     os.symlink(outside, link)
     editor = f"{sys.executable} -c \"import sys; p=sys.argv[1]; open(p,'a').write('more')\""
+    # A symbolic link is not part of the archive: there is no such post to edit, and `check` says why.
     result = cli("edit", "2022-01-01-link", env={"EDITOR": editor})
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {link.relative_to(tmp_path)}: is a symbolic link; refusing to write through it\n"
+    assert result.stderr == "Error: no post with id '2022-01-01-link' (see 'opedarchive list')\n"
     assert outside.read_text().endswith("Secret.\n")
+    checked = cli("check")
+    assert checked.exit_code == 1
+    assert ("posts/2022/2022-01-01-link.en.md: is a symbolic link: not part of the archive (nothing is read, "
+            "listed, searched or published through one)") in checked.stdout + checked.stderr
 
 
 def _without_root_powers() -> list[str]:

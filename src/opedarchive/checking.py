@@ -10,6 +10,9 @@ from opedarchive.archive import Archive, split_file_name
 from opedarchive.errors import ArchiveError, PostFileError
 
 
+LINKED = "is a symbolic link: not part of the archive (nothing is read, listed, searched or published through one)"
+
+
 @dataclass
 class Problem:
     """One problem: the file (relative to the archive), the line if known, and what is wrong."""
@@ -36,10 +39,15 @@ def check_archive(archive: Archive) -> tuple[int, list[Problem]]:
     if not archive.posts_dir.is_dir():
         raise ArchiveError(f"{archive.posts_dir}: no posts folder")
     for dirpath, dirnames, filenames in os.walk(archive.posts_dir):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        problems.extend(Problem(rel(os.path.join(dirpath, name)), LINKED) for name in sorted(dirnames)
+                        if os.path.islink(os.path.join(dirpath, name)))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))  # (links are not walked into)
         for name in sorted(filenames):
             path = os.path.join(dirpath, name)
             if name.startswith("."):
+                continue
+            if os.path.islink(path):
+                problems.append(Problem(rel(path), LINKED))
                 continue
             parts = split_file_name(name)
             if parts is None:
