@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from opedarchive.archive import Archive, split_file_name
 from opedarchive.errors import ArchiveError, PostFileError
 
-
 LINKED = "is a symbolic link: not part of the archive (nothing is read, listed, searched or published through one)"
 
 
