@@ -39,7 +39,7 @@ TAGS = ["election", "nec", "courts", "land", "youth", "diaspora", "media", "econ
 SYLLABLES = ["ka", "ro", "mi", "san", "tek", "vo", "lin", "da", "pra", "chu", "neth", "bo", "ry", "sam", "el"]
 
 
-def _seed_text() -> tuple[list[str], list[str]]:
+def seed_sentences() -> tuple[list[str], list[str]]:
     """English and Khmer sentences of the bundled seed posts."""
     english: list[str] = []
     khmer: list[str] = []
@@ -98,7 +98,7 @@ class Generator:
 
     def __init__(self, seed: int = 1) -> None:
         self.seed = seed
-        self.english, self.khmer = _seed_text()
+        self.english, self.khmer = seed_sentences()
         self.en_vocab, self.km_vocab = _vocabularies(self.english, self.khmer)
 
     def _en_sentence(self, rng: random.Random) -> str:

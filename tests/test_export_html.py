@@ -301,18 +301,23 @@ BODY = """<script>alert(17)</script>
 """
 
 
-def test_injections_produce_nothing_executable(cli: Invoke, archive: Path, tmp_path: Path) -> None:
+def write_injection_post(archive: Path) -> None:
+    """A post in two languages whose every field and body holds a script or markup payload."""
     import yaml
 
-    config = archive / "opedarchive.toml"
-    config.write_text(config.read_text().replace('title = "', 'title = "<script>alert(0)</script>', 1)
-                      .replace('description = ""', 'description = "\\"><script>alert(24)</script>"'))
     folder = archive / "posts" / "2023"
     folder.mkdir(parents=True)
     for lang in ("en", "km"):
         meta = {**INJECTIONS, "date": "2023-01-02", "lang": lang}
         (folder / f"2023-01-02-x.{lang}.md").write_text(
             "---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n\n" + BODY, encoding="utf-8")
+
+
+def test_injections_produce_nothing_executable(cli: Invoke, archive: Path, tmp_path: Path) -> None:
+    config = archive / "opedarchive.toml"
+    config.write_text(config.read_text().replace('title = "', 'title = "<script>alert(0)</script>', 1)
+                      .replace('description = ""', 'description = "\\"><script>alert(24)</script>"'))
+    write_injection_post(archive)
     site = tmp_path / "site"
     build(cli, archive, site)
     all_pages = pages(site)

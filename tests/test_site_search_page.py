@@ -13,7 +13,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-import yaml
 
 from cdp import Browser
 
@@ -156,14 +155,9 @@ def test_the_site_served_from_a_sub_path_searches(cli: Invoke, bundled: Path, tm
 
 def test_hostile_text_in_queries_and_posts_runs_nothing(cli: Invoke, archive: Path, tmp_path: Path,
                                                         browser: Browser) -> None:
-    from test_export_html import BODY, INJECTIONS
+    from test_export_html import INJECTIONS, write_injection_post
 
-    folder = archive / "posts" / "2023"
-    folder.mkdir(parents=True)
-    for lang in ("en", "km"):
-        meta = {**INJECTIONS, "date": "2023-01-02", "lang": lang}
-        (folder / f"2023-01-02-x.{lang}.md").write_text(
-            "---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n\n" + BODY, encoding="utf-8")
+    write_injection_post(archive)
     site = tmp_path / "site"
     export_site(cli, archive, site)
     queries = ["script", "alert", "onerror", "<script>alert(1)</script>", '"><svg onload=alert(2)>',
