@@ -209,6 +209,40 @@ def _utf16(text: str) -> bytes:
     return text.encode("utf-16-be", "surrogatepass")
 
 
+# A term in at least 1/DENSE_SHARE of the documents (and DENSE_MIN of them) keeps its documents'
+# numbers only, not their scores: its postings take half the bytes (a gap of 1–31 is one
+# character), and its weight in a ranking is small anyway (BM25's IDF of a common word). A query
+# of such a word alone lists its documents newest first.
+DENSE_SHARE = 8
+DENSE_MIN = 2000
+_DIGITS = {c: n for n, c in enumerate(ALPHABET)}
+
+
+def _without_scores(posting: str) -> str:
+    """A posting of (gap << 6 | score) numbers as its gaps alone."""
+    out = []
+    number = shift = 0
+    for char in posting:
+        value = _DIGITS[char]
+        number |= (value & 31) << shift
+        if value < 32:
+            gap = number >> SCORE_BITS
+            out.append(_CODES[gap] if gap < 32768 else encode(gap))
+            number = shift = 0
+        else:
+            shift += 5
+    return "".join(out)
+
+
+def _separator(before: str, first: str) -> str:
+    """The shortest start of `first` that sorts after `before` (UTF-16 order): what the manifest
+    needs to find the file that begins with `first`."""
+    for end in range(1, len(first)):
+        if _utf16(first[:end]) > _utf16(before):
+            return first[:end]
+    return first
+
+
 def join_pieces(pieces: list[tuple[str, dict[str, Any]]]) -> dict[str, bytes]:
     """Every file under `search/` but the records, from the pieces' caches in site order."""
     bases: list[list[Any]] = []
@@ -228,29 +262,34 @@ def join_pieces(pieces: list[tuple[str, dict[str, Any]]]) -> dict[str, bytes]:
                 entry[0] += count
                 entry[1] = base + last
     files: dict[str, bytes] = {}
-    firsts: list[str] = []
+    firsts: list[str] = []  # what the manifest names each term file by
     bucket: list[list[Any]] = []
     size = 0
+    last = ""  # the last term of the file before
+    dense = max(total // DENSE_SHARE, DENSE_MIN)
 
     def flush() -> None:
-        nonlocal bucket, size
+        nonlocal bucket, size, last
         if bucket:
             rel = f"t/{len(firsts)}"
-            firsts.append(bucket[0][0])
+            firsts.append(_separator(last, bucket[0][0]) if firsts else bucket[0][0])
             files[f"{SEARCH_DIR}/{rel}.js"] = _js(rel, bucket)
+            last = bucket[-1][0]
             bucket, size = [], 0
 
     facets: dict[str, list[str]] = {}
     for term in sorted(merged, key=_utf16):
         count, _, parts = merged[term]
-        posting = "".join(parts)
+        row: list[Any] = [term, count, "".join(parts)]
+        if count >= dense:  # in a large share of the documents: their numbers only (see DENSE_SHARE)
+            row = [term, count, _without_scores(row[2]), 1]
         if term.startswith(FILTER_MARK):
             _, key, value = term.split(FILTER_MARK, 2)
             facets.setdefault(key, []).append(value)
-        if size and size + len(posting) > TERM_FILE_BYTES:
+        if size and size + len(row[2]) > TERM_FILE_BYTES:
             flush()
-        bucket.append([term, count, posting])
-        size += len(posting.encode()) + len(term.encode()) + 8
+        bucket.append(row)
+        size += len(row[2].encode()) + len(term.encode()) + 8
     flush()
     files[f"{SEARCH_DIR}/facets.js"] = _js("facets", facets)
     files[f"{SEARCH_DIR}/manifest.js"] = _js("manifest", {

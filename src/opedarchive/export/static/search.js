@@ -353,8 +353,13 @@
   var DIGIT = {};
   for (var a = 0; a < ALPHABET.length; a++) { DIGIT[ALPHABET[a]] = a; }
 
-  // A posting string (numbers gap << 6 | score; see searchindex.encode_posting) as a Map doc → score.
-  function decode(text) {
+  // A score for the documents of a term that keeps no scores (searchindex.DENSE_SHARE).
+  var DENSE_SCORE = 32;
+
+  // A term's row ([term, count, posting, dense]) as a Map doc → score: the posting is numbers
+  // gap << 6 | score (searchindex.encode_posting), or gaps alone for a dense term.
+  function decode(row) {
+    var text = row[2], dense = row[3] === 1;
     var docs = new Map(), doc = -1, i = 0, n = text.length;
     while (i < n) {
       var value, shift = 1, number = 0;
@@ -363,8 +368,13 @@
         number += (value & 31) * shift;
         shift *= 32;
       } while (value >= 32);
-      doc += Math.floor(number / 64);
-      docs.set(doc, number % 64);
+      if (dense) {
+        doc += number;
+        docs.set(doc, DENSE_SCORE);
+      } else {
+        doc += Math.floor(number / 64);
+        docs.set(doc, number % 64);
+      }
     }
     return docs;
   }
@@ -403,7 +413,7 @@
     if (n < 0) { return Promise.resolve(new Map()); }
     return this.termFile(n).then(function (map) {
       var row = map.get(term);
-      return row ? decode(row[2]) : new Map();
+      return row ? decode(row) : new Map();
     });
   };
 
@@ -417,7 +427,7 @@
       maps.forEach(function (map) {
         map.forEach(function (row, term) {
           if (term.slice(0, prefix.length) !== prefix) { return; }
-          decode(row[2]).forEach(function (score, doc) {
+          decode(row).forEach(function (score, doc) {
             if (!(docs.get(doc) >= score)) { docs.set(doc, score); }
           });
         });
