@@ -245,6 +245,10 @@ class OutputDir:
         for folder in {os.path.dirname(os.path.join(self.root, rel)) for rel in self.dirty}:
             fsync_path(folder)
 
+    def close(self) -> None:
+        """Let go of the folder's lock (after `finish`, or when the export failed)."""
+        self._lock.close()
+
     def result(self, posts: int, entry: Path | None = None) -> ExportResult:
         return ExportResult(self.root, self.written, self.unchanged, self.removed, posts, entry)
 

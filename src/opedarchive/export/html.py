@@ -634,16 +634,16 @@ def export(archive: Archive, posts: list[Post] | None, target: Path, *, clean: b
     changed since the last export are read. Versions marked `draft: true` are left out unless
     `drafts`. (`posts` is accepted for the registry's interface: the site always shows the
     whole archive.)"""
+    out = OutputDir(target, NAME, clean=clean, force=force)
     pool = Workers(workers)
     try:
-        return _export(archive, target, clean, pool, drafts, force)
+        return _export(archive, target, out, pool, drafts)
     finally:
         pool.close()
+        out.close()  # (a failed export lets go of the folder at once, not when collected)
 
 
-def _export(archive: Archive, target: Path, clean: bool, workers: Workers, drafts: bool, force: bool
-            ) -> ExportResult:
-    out = OutputDir(target, NAME, clean=clean, force=force)
+def _export(archive: Archive, target: Path, out: OutputDir, workers: Workers, drafts: bool) -> ExportResult:
     config = archive.config
     base_url = str(config.site.get("base_url") or "")
     base_url = base_url if safe_url(base_url) and "://" in base_url else ""
@@ -651,7 +651,8 @@ def _export(archive: Archive, target: Path, clean: bool, workers: Workers, draft
     site = {"title": config.title, "description": str(config.site.get("description") or ""),
             "lang": config.primary_language, "base_url": base_url.rstrip("/") + "/" if base_url else "",
             "taxonomies": list(TAXONOMIES.items())}
-    stamp = digest(_templates_digest(), json.dumps(site, ensure_ascii=False), "drafts" if drafts else "")
+    stamp = digest(_templates_digest(), json.dumps(site, ensure_ascii=False), "drafts" if drafts else "",
+                   f"search index {searchindex.FORMAT}")
     state = out.state if out.state.get("stamp") == stamp else {}
 
     # Static files.

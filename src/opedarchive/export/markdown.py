@@ -70,22 +70,25 @@ def render_version(post: Post, version: Version) -> str:
 def export(archive: Archive, posts: list[Post], target: Path, *, clean: bool = False, force: bool = False
            ) -> ExportResult:
     out = OutputDir(target, NAME, clean=clean, force=force)
-    languages = list(archive.config.languages)
-    for post in posts:
-        for lang in post.languages:
-            if lang not in languages:
-                languages.append(lang)
-    out.write("hugo.toml", hugo_config(archive, languages).encode("utf-8"))
-    layouts = resources.files("opedarchive.export").joinpath(LAYOUTS)
-    for item in sorted(layouts.iterdir(), key=lambda t: t.name):
-        if item.name.endswith(".html"):
-            out.write(f"layouts/{item.name}", item.read_bytes())
-    for post in posts:
-        for version in post.versions.values():
-            rel = f"content/posts/{post.id[:4]}/{post.id}.{version.lang}.md"
-            text = render_version(post, version)
-            key = digest(text)
-            if not out.fresh(rel, key):
-                out.write(rel, text.encode("utf-8"), key)
-    out.finish()
+    try:
+        languages = list(archive.config.languages)
+        for post in posts:
+            for lang in post.languages:
+                if lang not in languages:
+                    languages.append(lang)
+        out.write("hugo.toml", hugo_config(archive, languages).encode("utf-8"))
+        layouts = resources.files("opedarchive.export").joinpath(LAYOUTS)
+        for item in sorted(layouts.iterdir(), key=lambda t: t.name):
+            if item.name.endswith(".html"):
+                out.write(f"layouts/{item.name}", item.read_bytes())
+        for post in posts:
+            for version in post.versions.values():
+                rel = f"content/posts/{post.id[:4]}/{post.id}.{version.lang}.md"
+                text = render_version(post, version)
+                key = digest(text)
+                if not out.fresh(rel, key):
+                    out.write(rel, text.encode("utf-8"), key)
+        out.finish()
+    finally:
+        out.close()
     return out.result(len(posts), target / "hugo.toml")

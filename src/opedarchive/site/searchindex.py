@@ -26,6 +26,7 @@ not change is not read again: its cache is.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -40,7 +41,7 @@ from opedarchive.text.searchform import search_form
 
 SEARCH_DIR = "search"
 CACHE_DIR = ".opedarchive-search"
-FORMAT = 2
+FORMAT = 3
 LOADER = "opedarchiveSearchData"
 # A term file holds terms until it passes this many bytes (a term bigger than that is alone).
 TERM_FILE_BYTES = 40_000
@@ -199,7 +200,10 @@ def build_piece(name: str, posts: Iterable[tuple[str, str, list[Version]]]) -> P
     for term, packed in postings.items():
         docs = [p >> SCORE_BITS for p in packed]
         scores = [p & SCORE_MAX for p in packed]
-        terms_out[term] = [docs[0], docs[-1], len(docs), scores[0], encode_posting(docs, scores)]
+        entry = [docs[0], docs[-1], len(docs), scores[0], encode_posting(docs, scores)]
+        if len(docs) * DENSE_SHARE >= len(documents):  # may be dense in the whole site: gaps alone too
+            entry.append("".join([_code(b - a) for a, b in itertools.pairwise(docs)]))
+        terms_out[term] = entry
     number = len(documents)
     return PieceIndex(name, records, {"format": FORMAT, "docs": number, "terms": terms_out})
 
@@ -234,6 +238,25 @@ def _without_scores(posting: str) -> str:
     return "".join(out)
 
 
+def _code(number: int) -> str:
+    return _CODES[number] if number < 32768 else encode(number)
+
+
+def _joined(segments: list[tuple[int, list[Any]]], scores: bool) -> str:
+    """One term's postings over the whole site from its pieces' segments ([first, last, count,
+    first score, rest, gaps alone if the piece kept them]), with or without the scores."""
+    parts = []
+    previous = -1
+    for base, (first, last, _, score, rest, *gaps) in segments:
+        gap = base + first - previous
+        if scores:
+            parts += [_code(gap << SCORE_BITS | score), rest]
+        else:
+            parts += [_code(gap), gaps[0] if gaps else _without_scores(rest)]
+        previous = base + last
+    return "".join(parts)
+
+
 def _separator(before: str, first: str) -> str:
     """The shortest start of `first` that sorts after `before` (UTF-16 order): what the manifest
     needs to find the file that begins with `first`."""
@@ -250,17 +273,16 @@ def join_pieces(pieces: list[tuple[str, dict[str, Any]]]) -> dict[str, bytes]:
     for name, cache in pieces:
         bases.append([name, total, int(cache["docs"])])
         total += int(cache["docs"])
-    merged: dict[str, list[Any]] = {}  # term → [count, last doc, parts]
+    merged: dict[str, list[Any]] = {}  # term → [count, last doc, segments]
     for (_, base, _), (_, cache) in zip(bases, pieces, strict=True):
-        for term, (first, last, count, score, rest) in cache["terms"].items():
+        for term, segment in cache["terms"].items():
             entry = merged.get(term)
             if entry is None:
-                merged[term] = [count, base + last, [encode((base + first + 1) << SCORE_BITS | score), rest]]
+                merged[term] = [segment[2], base + segment[1], [(base, segment)]]
             else:
-                entry[2].append(encode((base + first - entry[1]) << SCORE_BITS | score))
-                entry[2].append(rest)
-                entry[0] += count
-                entry[1] = base + last
+                entry[2].append((base, segment))
+                entry[0] += segment[2]
+                entry[1] = base + segment[1]
     files: dict[str, bytes] = {}
     firsts: list[str] = []  # what the manifest names each term file by
     bucket: list[list[Any]] = []
@@ -279,10 +301,11 @@ def join_pieces(pieces: list[tuple[str, dict[str, Any]]]) -> dict[str, bytes]:
 
     facets: dict[str, list[str]] = {}
     for term in sorted(merged, key=_utf16):
-        count, _, parts = merged[term]
-        row: list[Any] = [term, count, "".join(parts)]
+        count, _, segments = merged[term]
         if count >= dense:  # in a large share of the documents: their numbers only (see DENSE_SHARE)
-            row = [term, count, _without_scores(row[2]), 1]
+            row: list[Any] = [term, count, _joined(segments, scores=False), 1]
+        else:
+            row = [term, count, _joined(segments, scores=True)]
         if term.startswith(FILTER_MARK):
             _, key, value = term.split(FILTER_MARK, 2)
             facets.setdefault(key, []).append(value)
