@@ -1,13 +1,16 @@
-"""Paragraph alignment: paragraphs, hand-made cases, the never-drop property, the JSON shape."""
+"""Paragraph alignment: paragraphs, hand-made cases, the never-drop property, the JSON shape, long inputs."""
 
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from opedarchive import align as align_module
 from opedarchive.align import DEFAULT_RATIO, align, estimate_ratio, paragraphs
 
 from conftest import Invoke
@@ -121,3 +124,102 @@ def test_show_json_alignment_of_a_split_paragraph(seeded: Path, cli: Invoke) -> 
     shown = cli("show", NEUTRAL, "--side-by-side", "--no-pager", env={"COLUMNS": "120"})
     assert shown.exit_code == 0
     assert "ប្រព័ន្ធតុលាការដែលត្រូវបានគេប្រើ" in shown.stdout
+
+
+KINDS = {(1, 1), (1, 2), (2, 1), (1, 0), (0, 1)}
+
+
+def _covers_both(pairs: list[tuple[list[int], list[int]]], n: int, m: int) -> None:
+    """Every paragraph of both sides in exactly one group, in order; every group of a known kind."""
+    assert [i for left, _ in pairs for i in left] == list(range(n))
+    assert [j for _, right in pairs for j in right] == list(range(m))
+    assert all((len(left), len(right)) in KINDS for left, right in pairs)
+
+
+def test_a_hundred_thousand_paragraphs_align_with_none_dropped() -> None:
+    # Issue 14: 100,000 against 99,999 paragraphs ended in MemoryError (every pair was weighed;
+    # 4,000 against 3,999 took 97 s and 1.8 GB). Lengths drawn independently: no easy path.
+    rng = random.Random(14)
+    a = ["x" * rng.randint(20, 400) for _ in range(100_000)]
+    b = ["y" * rng.randint(20, 400) for _ in range(99_999)]
+    _covers_both(align(a, b), len(a), len(b))
+
+
+def _translation(rng: random.Random, n: int) -> tuple[list[str], list[str], dict[int, tuple[int, int]]]:
+    """n paragraphs and a translation 1.2 times as long (±5% each) in which the translator joined
+    two paragraphs twice, split one, left one out and added a note (n - 1 paragraphs); the groups
+    expected there, by paragraph of the original."""
+    la = [rng.randint(50, 800) for _ in range(n)]
+    km: list[int] = []
+    expected: dict[int, tuple[int, int]] = {}
+    i = 0
+    while i < n:
+        size = int(la[i] * 1.2 * rng.uniform(0.95, 1.05))
+        if i in (n // 5, 9 * n // 10):  # two paragraphs made one
+            km.append(size + int(la[i + 1] * 1.2))
+            expected[i] = (2, 1)
+            i += 2
+            continue
+        if i == 2 * n // 5:  # one made two
+            km += [size // 3, size - size // 3]
+            expected[i] = (1, 2)
+        elif i == 3 * n // 5:  # left out
+            expected[i] = (1, 0)
+        elif i == 4 * n // 5:  # a translator's note before it
+            km += [rng.randint(50, 200), size]
+            expected[i] = (1, 1)
+        else:
+            km.append(size)
+        i += 1
+    return ["x" * v for v in la], ["y" * v for v in km], expected
+
+
+def test_a_translation_is_aligned_in_the_band_as_over_all_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Past CELL_BUDGET pairs the programme weighs only a band around its best path so far; on a
+    # translation that band holds the cheapest path: the groups are those of the full programme.
+    a, b, expected = _translation(random.Random(7), 800)
+    full = align(a, b)
+    monkeypatch.setattr(align_module, "CELL_BUDGET", 20_000)
+    assert (align_module._half_band(len(a), len(b)) or len(b)) < len(b) // 50  # banded indeed
+    assert align(a, b) == full
+    _covers_both(full, len(a), len(b))
+    found = {left[0]: (len(left), len(right)) for left, right in full if left}
+    for i, kind in expected.items():
+        assert found[i] == kind, (i, kind)
+
+
+def test_a_large_translation_keeps_its_joins_splits_and_gaps() -> None:
+    a, b, expected = _translation(random.Random(8), 30_000)
+    pairs = align(a, b)
+    _covers_both(pairs, len(a), len(b))
+    found = {left[0]: (len(left), len(right)) for left, right in pairs if left}
+    for i, kind in expected.items():
+        assert found[i] == kind, (i, kind)
+    assert sum(kind != (1, 1) for kind in found.values()) <= 2 * len(expected)
+
+
+def test_paragraphs_of_a_list_of_a_hundred_thousand_items() -> None:
+    # One paragraph; it used to be copied (and scanned for code fences) again for every item.
+    items = [f"- item {i}" for i in range(100_000)]
+    assert paragraphs("\n\n".join(items)) == ["\n\n".join(items)]
+    fenced = "```\n" + "\n\n".join(items) + "\n```\n\nafter"
+    assert paragraphs(fenced) == [fenced[: -len("\n\nafter")], "after"]
+
+
+def test_the_archive_ratio_leaves_out_huge_posts(archive: Path) -> None:
+    # Showing a post whose counts differ measures the ratio on other posts: a 15 MB one among
+    # them was read (and cut into paragraphs) every time. Versions over 512 KB are left out.
+    from opedarchive.align import RATIO_MAX_BYTES, archive_ratio
+    from opedarchive.archive import Archive
+
+    def post(post_id: str, en: str, km: str) -> None:
+        folder = archive / "posts" / post_id[:4]
+        folder.mkdir(parents=True, exist_ok=True)
+        for lang, body in (("en", en), ("km", km)):
+            text = f"---\ntitle: {post_id}\ndate: {post_id[:10]}\nlang: {lang}\n---\n\n{body}\n"
+            (folder / f"{post_id}.{lang}.md").write_text(text, encoding="utf-8")
+
+    post("2022-01-01-ordinary", "aaaa aaaa\n\n" * 30, "bbbbb bbbbb\n\n" * 30)  # 1.25
+    huge = RATIO_MAX_BYTES // 5 + 1  # paragraphs of 5 bytes and more: both files past the bound
+    post("2022-01-02-huge", "a b\n\n" * huge, "bbb bbb\n\n" * huge)  # 3.0, and newer
+    assert archive_ratio(Archive.open(archive), "en", "km") == 1.25

@@ -140,3 +140,19 @@ def test_ids_by_prefix(seeded: Path, cli: Invoke) -> None:
     unknown = cli("show", "1999")
     assert (unknown.exit_code, unknown.stderr) == (1, "Error: no post with id '1999' (see 'opedarchive list')\n")
     assert json.loads(cli("show", "2022-06-28", "--json").stdout)["id"] == RECIPES
+
+
+def test_show_of_hostile_markdown_prints_all_of_it(seeded: Path, cli: Invoke) -> None:
+    # Issue 14: quotes nested 5,000 deep ended in RecursionError; unclosed `**`, `[` and `![a](`, and
+    # a heading of 50,000 `#`, made the Markdown patterns retry the rest of the paragraph from each.
+    path = seeded / f"posts/2022/{MACHINE}.en.md"
+    front = path.read_text(encoding="utf-8").split("\n---\n", 1)[0]
+    body = ["> " * 5000 + "deep", "**a " * 20_000, "[a " * 20_000, "![a](" * 20_000, "# " + "#" * 50_000 + " x"]
+    path.write_text(front + "\n---\n\n" + "\n\n".join(body) + "\n", encoding="utf-8")
+    result = cli("show", MACHINE, "--no-pager", env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert out.count("┃ ") >= 16 and "deep" in out  # 16 levels drawn, the rest shown as text
+    assert out.count("**a") == 20_000 and out.count("[a ") + out.count("[a\n") == 20_000
+    assert "".join(out.split()).count("![a](") == 20_000
+    assert all(len(line) <= 100 for line in out.splitlines())

@@ -20,7 +20,8 @@ KHMER = st.characters(min_codepoint=0x1780, max_codepoint=0x17FF)
 SPECIAL = st.sampled_from(
     ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u0301", "\u0308", "é", "🗳", " ", "\n", "\t"]
 )
-ANY = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x85\u2028\u2029")
+# (No post holds U+FFFE or U+FFFF, noncharacters no XML can carry: `add` refuses them, issue 14.)
+ANY = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x85\u2028\u2029\ufffe\uffff")
 TEXT = st.text(st.one_of(KHMER, SPECIAL, ANY), min_size=1, max_size=300)
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -189,3 +189,43 @@ def test_help_lists_the_new_options(cli: Invoke) -> None:
     text = cli("show", "--help", env={"COLUMNS": "200"}).stdout
     for option in ("--side-by-side", "--stacked", "--langs", "--no-pager", "--khmer-width"):
         assert option in text
+
+
+def test_long_one_line_bodies_side_by_side(seeded: Path, cli: Invoke) -> None:
+    # Issue 14: `show` of a 1.6 MB one-line body took 12 s (Latin) and 150 s (Khmer); each line cut
+    # from the paragraph copied all of it. Every line still fits its column, and nothing is lost.
+    english = " ".join(["election", "commune", "neutral", "complaint."] * 8_000)
+    khmer = "គណៈកម្មាធិការជាតិរៀបចំការបោះឆ្នោត។" * 3_000
+    for lang, run in (("en", english), ("km", khmer)):
+        path = seeded / f"posts/2022/{NEUTRAL}.{lang}.md"
+        path.write_text(path.read_text(encoding="utf-8") + "\n" + run + "\n", encoding="utf-8")
+    text = show(cli, NEUTRAL, "--no-pager", columns=120)
+    _columns_line_up(text, 120)
+    rows = [line.split("│", 1) for line in text.splitlines() if "│" in line]
+    right = "".join(cells[1].strip() for cells in rows)
+    left = " ".join(cells[0].strip() for cells in rows)
+    assert khmer in right
+    assert english in " ".join(left.split())
+
+
+def test_thousands_of_paragraphs_side_by_side_each_once(seeded: Path, cli: Invoke) -> None:
+    # Issue 14: 10,000 paragraphs a side took 91 s: each row cut the whole body into paragraphs
+    # again. Counts differ by one, so the alignment runs; every paragraph shows once, in order.
+    words = [1 + i * 7919 % 13 for i in range(3000)]  # lengths that tell the paragraphs apart
+    english = [f"Paragraph {i} of the original: " + "the commune election " * words[i] for i in range(3000)]
+    khmer = [f"កថាខណ្ឌ {i} នៃការបកប្រែដើម៖ " + "ការបោះឆ្នោតក្រុមប្រឹក្សា " * words[i] for i in range(3000) if i != 1500]
+    for lang, paras in (("en", english), ("km", khmer)):
+        path = seeded / f"posts/2022/{NEUTRAL}.{lang}.md"
+        front = path.read_text(encoding="utf-8").split("\n---\n", 1)[0]
+        path.write_text(front + "\n---\n\n" + "\n\n".join(paras) + "\n", encoding="utf-8")
+    text = show(cli, NEUTRAL, "--no-pager", columns=160)
+    _columns_line_up(text, 160)
+    rows = [line.split("│", 1) for line in text.splitlines() if "│" in line]
+    left = [int(cells[0].split()[1]) for cells in rows if cells[0].startswith("Paragraph ")]
+    right = [int(cells[1].split()[1]) for cells in rows if cells[1].strip().startswith("កថាខណ្ឌ ")]
+    assert left == list(range(3000))
+    assert right == [i for i in range(3000) if i != 1500]
+    # Each English paragraph is on the row of its translation, but the one left untranslated.
+    same_row = [cells for cells in rows if cells[0].startswith("Paragraph ") and "កថាខណ្ឌ" in cells[1]]
+    assert all(cells[0].split()[1] == cells[1].split()[1] for cells in same_row)
+    assert len(same_row) == 2999

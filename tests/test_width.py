@@ -1,8 +1,10 @@
-"""Cell widths (checked against glibc's wcswidth and Rich's cell_len) and cluster-safe wrapping."""
+"""Cell widths (checked against glibc's wcswidth and Rich's cell_len) and cluster-safe wrapping,
+of long unbroken lines too."""
 
 from __future__ import annotations
 
 import unicodedata
+from itertools import accumulate, pairwise
 
 import pytest
 from hypothesis import example, given, settings
@@ -10,6 +12,7 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from cells import wcswidth
+from opedarchive.text import width as width_module
 from opedarchive.text.khmer import clusters as khmer_clusters
 from opedarchive.text.width import cell_width, char_width, check_model, clusters, pad, truncate, wrap, wrap_spans
 
@@ -117,3 +120,46 @@ def test_wrapping_khmer_never_splits_a_cluster(text: str, width: int, model: str
         widest = max(cell_width(cl, model) for cl in clusters(line))
         assert cell_width(line, model) <= max(width, widest)
     assert text[previous_end:].strip(" ") == ""
+
+
+KHMER_RUN = st.sampled_from(
+    [chr(c) for c in range(0x1780, 0x17B4)] + [chr(c) for c in range(0x17B6, 0x17D4)] + ["។", "ៗ", "(", "”"]
+)
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.lists(KHMER_RUN, min_size=1, max_size=300).map("".join), st.integers(3, 120),
+       st.sampled_from(["glibc", "rich"]))
+def test_a_very_long_unbroken_khmer_line_wraps_without_splitting_a_cluster(seed: str, width: int, model: str) -> None:
+    # Issue 14: a 1.6 MB one-line Khmer body took 150 s to show. No space, no zero-width space:
+    # every line is cut between two clusters, and the lines hold all of the text, in order.
+    text = seed * (100_000 // len(seed) + 1)
+    spans = wrap_spans(text, width, model)
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(end == start for (_, end), (start, _) in pairwise(spans))
+    boundaries = set(accumulate(map(len, clusters(text)), initial=0))
+    for start, end in spans:
+        line = text[start:end]
+        assert start in boundaries and end in boundaries, (start, end)
+        assert not line.endswith(COENG) or end == len(text)
+        assert cell_width(line, model) <= width or len(clusters(line)) == 1
+
+
+ANY_TEXT = st.lists(st.sampled_from(
+    [chr(c) for c in range(0x1780, 0x17B4)] + [chr(c) for c in range(0x17B6, 0x17D4)]
+    + list(" \u200b។a.b,(”“«»)[]{}%…\t\n漢\u0301\x1b\xa0\u2060\u17d7\u3000\u200c\u200d")
+    + ["  ", "xyz", "ab cd", "e\u0301"]
+), max_size=400).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(ANY_TEXT, st.integers(1, 40), st.sampled_from(["glibc", "rich"]))
+@example("(\n( x", 3, "glibc")  # a line break held by a bracket is no break
+@example("x" + "." * 50 + " y", 10, "glibc")  # a unit wider than the line is cut between its clusters
+def test_wrapping_by_the_line_agrees_with_the_rule_unit_by_unit(text: str, width: int, model: str) -> None:
+    # wrap_spans finds most lines with scans that run in C; `_line_by_units`, which it falls back
+    # to, applies the rule one unit at a time. Both must cut every text the same way.
+    fast = wrap_spans(text, width, model)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(width_module, "_line_fast", lambda *args: width_module._UNSURE)
+        assert fast == wrap_spans(text, width, model)

@@ -15,9 +15,12 @@ from opedarchive.model import (
     LIST_KEYS,
     Version,
     as_list,
+    char_problem,
+    check_text,
     decode_post_bytes,
     nfc,
     parse_post,
+    read_limited,
     split_post,
     validate_lang,
     validate_version,
@@ -40,6 +43,19 @@ class AddOptions:
     lang: str | None = None
     translation_of: str | None = None
 
+    def check(self) -> None:
+        """Refuse (UsageError) an option that no post could hold: a byte that is not UTF-8 (the
+        shell passes such bytes on as they are), a control character."""
+        named: list[tuple[str, str | None]] = [
+            ("--title", self.title), ("--date", self.date), ("--outlet", self.outlet), ("--kind", self.kind),
+            ("--source-url", self.source_url), ("--lang", self.lang), ("--translation-of", self.translation_of),
+            *(("--author", a) for a in self.authors), *(("--tag", t) for t in self.tags),
+        ]
+        for name, value in named:
+            problem = char_problem(value) if value is not None else None
+            if problem is not None:
+                raise UsageError(f"{name}: {problem}")
+
 
 def _nfc_or_none(value: str | None) -> str | None:
     return nfc(value.strip()) if value is not None else None
@@ -54,9 +70,11 @@ def _parse_date_option(text: str) -> date | datetime:
 
 def versions_from_text(text: str, options: AddOptions, archive: Archive, source: str = "<stdin>") -> list[Version]:
     """The versions a text describes, options applied to the original; validated."""
+    options.check()
     text = nfc(text)
     if not text.strip():
         raise OpedError(f"{source}: nothing to add (the text is empty)")
+    check_text(text, source)
     if text.startswith("---\n"):
         # A Markdown file with front matter; what it leaves out comes from options or detection.
         meta, body = split_post(text, source)
@@ -133,12 +151,8 @@ def add_text(archive: Archive, text: str, options: AddOptions, source: str = "<s
 
 
 def read_input_file(path: Path) -> str:
-    """A file given to `add`, decoded as posts are."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise OpedError(f"{path}: cannot read: {exc.strerror}") from None
-    return decode_post_bytes(data, path)
+    """A file given to `add`, decoded as posts are; no more than a post's limit is read."""
+    return decode_post_bytes(read_limited(path), path)
 
 
 def validate_edited(archive: Archive, path: Path, text: str, lang: str) -> Version:

@@ -45,9 +45,11 @@ def _list_kind(block: str) -> str | None:
     return m["bullet"] or m["delim"]
 
 
-def _open_fence(block: str) -> bool:
-    """True when the block leaves a ``` or ~~~ code fence open."""
-    open_fence: str | None = None
+def _fence_after(block: str, open_fence: str | None) -> str | None:
+    """The ``` or ~~~ fence left open after the block's lines (None: none), given the one open
+    before it."""
+    if "```" not in block and "~~~" not in block:
+        return open_fence
     for line in block.splitlines():
         m = _FENCE.match(line)
         if m is None:
@@ -57,7 +59,7 @@ def _open_fence(block: str) -> bool:
             open_fence = mark
         elif mark[0] == open_fence[0] and len(mark) >= len(open_fence):
             open_fence = None
-    return open_fence is not None
+    return open_fence
 
 
 def paragraphs(body: str) -> list[str]:
@@ -65,25 +67,27 @@ def paragraphs(body: str) -> list[str]:
     with any blank lines or indented continuations between them) and a fenced code block
     each count as one paragraph."""
     blocks = [b.strip("\n") for b in _BLANK_LINE.split(body.replace("\r\n", "\n"))]
-    out: list[str] = []
+    # Each paragraph as its blocks, joined at the end: a list of 100,000 items must not be
+    # copied (or scanned for fences) again for each item it gains.
+    out: list[list[str]] = []
     kind: str | None = None  # the kind of list the last paragraph is
-    in_fence = False
+    fence: str | None = None  # the code fence the last paragraph leaves open
     for block in blocks:
         if not block.strip():
             continue
-        if in_fence:
-            out[-1] += "\n\n" + block
-            in_fence = _open_fence(out[-1])
+        if fence is not None:
+            out[-1].append(block)
+            fence = _fence_after(block, fence)
             continue
         block_kind = _list_kind(block)
         continues_list = kind is not None and (block_kind == kind or block.startswith(("  ", "\t")))
         if out and continues_list:
-            out[-1] += "\n\n" + block
+            out[-1].append(block)
         else:
-            out.append(block)
+            out.append([block])
             kind = block_kind
-        in_fence = _open_fence(out[-1])
-    return out
+        fence = _fence_after(block, None)
+    return ["\n\n".join(parts) for parts in out]
 
 
 def text_length(paragraph: str) -> int:
@@ -91,51 +95,147 @@ def text_length(paragraph: str) -> int:
     return len(_INVISIBLE.sub("", paragraph))
 
 
-def _cost(len_a: int, len_b: int, ratio: float, kind: tuple[int, int]) -> float:
-    """-log of how likely it is that `len_a` characters translate into `len_b` as a group of
-    this kind (Gale and Church's normal model of the length difference). A paragraph that one
-    side lacks costs its prior only: its length says nothing about a partner it does not have."""
-    if 0 in kind:
-        return -math.log(_PRIORS[kind])
+# -log of each kind's prior: all that a paragraph that one side lacks costs (its length says
+# nothing about a partner it does not have), and the least any group of that kind costs.
+_PRIOR_COSTS = {kind: -math.log(p) for kind, p in _PRIORS.items()}
+_SQRT2 = math.sqrt(2)
+
+
+def _length_cost(len_a: int, len_b: int, ratio: float, prior_cost: float) -> float:
+    """-log of how likely it is that `len_a` characters translate into `len_b` as a group whose
+    kind's prior costs `prior_cost` (Gale and Church's normal model of the length difference)."""
     mean = (len_a + len_b / ratio) / 2
     delta = (len_b - len_a * ratio) / math.sqrt(max(mean, 1.0) * VARIANCE)
-    tail = math.erfc(abs(delta) / math.sqrt(2))  # two-sided probability of a difference this large
-    return -math.log(_PRIORS[kind]) - math.log(max(tail, 1e-300))
+    tail = math.erfc(abs(delta) / _SQRT2)  # two-sided probability of a difference this large
+    return prior_cost - math.log(max(tail, 1e-300))
 
 
 def align(a: list[str], b: list[str], ratio: float | None = None) -> list[Pair]:
     """Groups of paragraphs of `a` and `b` that translate each other, in order, covering all of
     both. By position when the counts match; else a length-based dynamic programme with groups
-    1–1, 1–2, 2–1, 1–0 and 0–1, `ratio` being len(b) / len(a) (default: DEFAULT_RATIO)."""
+    1–1, 1–2, 2–1, 1–0 and 0–1, `ratio` being len(b) / len(a) (default: DEFAULT_RATIO). Past
+    CELL_BUDGET pairs of paragraphs the programme keeps to a band around its best path so far."""
     if len(a) == len(b):
         return [([i], [i]) for i in range(len(a))]
     ratio = ratio if ratio and ratio > 0 else DEFAULT_RATIO
     la = [text_length(p) for p in a]
     lb = [text_length(p) for p in b]
-    n, m = len(a), len(b)
-    inf = math.inf
-    best = [[inf] * (m + 1) for _ in range(n + 1)]
-    step: list[list[tuple[int, int]]] = [[(0, 0)] * (m + 1) for _ in range(n + 1)]
-    best[0][0] = 0.0
-    for i in range(n + 1):
-        for j in range(m + 1):
-            if i == 0 and j == 0:
-                continue
-            for di, dj in _PRIORS:
-                if di > i or dj > j or best[i - di][j - dj] == inf:
-                    continue
-                cost = best[i - di][j - dj] + _cost(sum(la[i - di : i]), sum(lb[j - dj : j]), ratio, (di, dj))
-                if cost < best[i][j]:
-                    best[i][j] = cost
-                    step[i][j] = (di, dj)
+    steps, low = _programme(la, lb, ratio, _half_band(len(a), len(b)))
     pairs: list[Pair] = []
-    i, j = n, m
+    i, j = len(a), len(b)
     while i or j:
-        di, dj = step[i][j]
+        di, dj = _MOVES[steps[i][j - low[i]]]
         pairs.append((list(range(i - di, i)), list(range(j - dj, j))))
         i, j = i - di, j - dj
     pairs.reverse()
     return pairs
+
+
+# Pairs of paragraph positions the programme weighs at most, about. Below it (every post a person
+# writes: 1,000 paragraphs against 999) it weighs them all. Past it, each row i weighs only the j
+# within a band around the cheapest cell of row i - 1, as wide as the budget allows, at least
+# MIN_BAND paragraphs either side (issue 14: 4,000 against 3,999 paragraphs took 97 s and 1.8 GB
+# over all 16 million pairs; 100,000 against 99,999 ended in MemoryError). The band follows the
+# path as it goes: a fixed diagonal drifts away from it on a long translation (lengths that are
+# each 5% off add up to 8 paragraphs off over 10,000).
+CELL_BUDGET = 1_000_000
+MIN_BAND = 4
+# The groups, in the order the programme tries them (the first of equal costs wins).
+_MOVES = ((0, 0), *_PRIORS)
+
+
+def _half_band(n: int, m: int) -> int | None:
+    """How far either side of its guide a row of the programme reaches; None: all of it."""
+    if (n + 1) * (m + 1) <= CELL_BUDGET:
+        return None
+    return max(MIN_BAND, CELL_BUDGET // (2 * (n + m)))
+
+
+def _programme(la: list[int], lb: list[int], ratio: float, half: int | None) -> tuple[list[bytearray], list[int]]:
+    """The cheapest way to each (i, j) the programme weighs, as the index in _MOVES of its last
+    group, row by row, and the first j of each row. Three rows of costs are kept, not all."""
+    n, m = len(la), len(lb)
+    inf = math.inf
+    # Two columns of nothing before j = 0, so that j - 1 and j - 2 are always in the lists.
+    rows = [[inf] * (m + 3) for _ in range(3)]
+    lbs = [0, 0, *lb]
+    steps: list[bytearray] = []
+    low: list[int] = []
+    high: list[int] = []
+    # How far a row's band reaches past its guide: the half band, and b's paragraphs per a's.
+    reach = m if half is None else min(m, half + math.ceil(m / max(n, 1)))
+    # Costs repeat when lengths do: kept per group kind and length of a's side, up to a bound.
+    memo: list[dict[int, dict[int, float]]] = [{}, {}, {}]
+    prior_11, prior_12, prior_21, gap_a, gap_b = _PRIOR_COSTS.values()
+    # Row 0: paragraphs of b that a lacks, one after the other.
+    costs = [0.0]
+    for _ in range(reach):
+        costs.append(costs[-1] + gap_b)
+    rows[0][2 : reach + 3] = costs
+    steps.append(bytearray([0] + [5] * reach))
+    low.append(0)
+    high.append(reach)
+    weighed = 0  # pairs weighed since the costs were last forgotten
+    for i in range(1, n + 1):
+        if half is None:
+            first, last = 0, m
+        else:
+            # Around the cheapest cell of the row before (which this row reaches by a 1–0 group):
+            # never before the row before starts, so j only grows along the rows.
+            guide = low[-1] + costs.index(min(costs))
+            first = max(low[-1], guide - half)
+            last = m if i == n else min(m, max(high[-1], guide + reach))
+        low.append(first)
+        high.append(last)
+        # Column j of row i is at index j + 2 of its list; this list held row i - 3: clear it.
+        here, up, up2 = rows[i % 3], rows[(i - 1) % 3], rows[(i - 2) % 3]
+        if i >= 3:
+            here[low[i - 3] + 2 : high[i - 3] + 3] = [inf] * (high[i - 3] - low[i - 3] + 1)
+        len_a = la[i - 1]
+        len_aa = len_a + la[i - 2] if i >= 2 else 0
+        weighed += last - first + 1
+        if weighed > 150_000:  # a text of many lengths must not fill memory with their costs
+            memo, weighed = [{}, {}, {}], 0
+        costs_11 = memo[0].setdefault(len_a, {})
+        costs_12 = memo[1].setdefault(len_a, {})
+        costs_21 = memo[2].setdefault(len_aa, {})
+        best = inf
+        costs = []
+        moves = bytearray()
+        # Per j: the costs at (i-1, j), (i-1, j-1), (i-1, j-2), (i-2, j-1); b's paragraphs j-1, j-2.
+        for up_0, up_1, up_2, up2_1, len_b, len_b2 in zip(
+            up[first + 2 : last + 3], up[first + 1 : last + 2], up[first : last + 1], up2[first + 1 : last + 2],
+            lbs[first + 1 : last + 2], lbs[first : last + 1], strict=True,
+        ):
+            left, best, move = best, inf, 0  # left: the cost at (i, j-1)
+            if up_1 < inf:
+                cost = costs_11.get(len_b)
+                if cost is None:
+                    cost = costs_11[len_b] = _length_cost(len_a, len_b, ratio, prior_11)
+                best, move = up_1 + cost, 1
+            # A 1–2 or 2–1 group costs at least its prior: one that cannot beat the best so far
+            # even so is not weighed (the result is the same; the erfc is the dear part).
+            if up_2 + prior_12 < best:
+                cost = costs_12.get(len_b2 + len_b)
+                if cost is None:
+                    cost = costs_12[len_b2 + len_b] = _length_cost(len_a, len_b2 + len_b, ratio, prior_12)
+                if up_2 + cost < best:
+                    best, move = up_2 + cost, 2
+            if up2_1 + prior_21 < best:
+                cost = costs_21.get(len_b)
+                if cost is None:
+                    cost = costs_21[len_b] = _length_cost(len_aa, len_b, ratio, prior_21)
+                if up2_1 + cost < best:
+                    best, move = up2_1 + cost, 3
+            if up_0 + gap_a < best:
+                best, move = up_0 + gap_a, 4
+            if left + gap_b < best:
+                best, move = left + gap_b, 5
+            costs.append(best)
+            moves.append(move)
+        here[first + 2 : last + 3] = costs
+        steps.append(moves)
+    return steps, low
 
 
 def estimate_ratio(pairs_of_bodies: Iterable[tuple[str, str]], default: float = DEFAULT_RATIO) -> float:
@@ -153,15 +253,23 @@ def estimate_ratio(pairs_of_bodies: Iterable[tuple[str, str]], default: float = 
     return ratio if 0.2 <= ratio <= 5.0 else default
 
 
+# Posts larger than this are left out of the ratio: an ordinary post says as much, and one huge
+# post (a 15 MB body) would cost every view of an unaligned post the time to read it.
+RATIO_MAX_BYTES = 512 * 1024
+
+
 def archive_ratio(archive: Archive, lang_a: str, lang_b: str, limit: int = 50) -> float:
     """The ratio of `lang_b` to `lang_a` measured on the archive's newest `limit` posts that have
-    both (file names are listed without reading the other posts, so this stays cheap)."""
+    both, each version at most RATIO_MAX_BYTES (file names are listed and sizes looked up
+    without reading the other posts, so this stays cheap)."""
     ids = sorted((pid for pid, langs in archive.ids().items() if lang_a in langs and lang_b in langs), reverse=True)
     bodies: list[tuple[str, str]] = []
     for post_id in ids[:limit]:
         try:
+            if any(archive.path_for(post_id, lang).stat().st_size > RATIO_MAX_BYTES for lang in (lang_a, lang_b)):
+                continue
             post = archive.get(post_id)
-        except OpedError:  # a broken file elsewhere must not stop this post's view
+        except (OpedError, OSError):  # a broken file elsewhere must not stop this post's view
             continue
         bodies.append((post.versions[lang_a].body, post.versions[lang_b].body))
     return estimate_ratio(bodies)

@@ -12,12 +12,25 @@ from datetime import date
 from pathlib import Path
 
 from opedarchive.config import CONFIG_NAME, Config, default_config_text, load_config
-from opedarchive.errors import AmbiguousId, ArchiveError, OpedError, PostFileError, PostNotFound
-from opedarchive.model import Post, Version, decode_post_bytes, order_languages, parse_post, render_post
+from opedarchive.errors import AmbiguousId, ArchiveError, OpedError, PostFileError, PostNotFound, UsageError
+from opedarchive.model import (
+    MAX_POST_BYTES,
+    Post,
+    Version,
+    body_problem,
+    char_problem,
+    decode_post_bytes,
+    order_languages,
+    parse_post,
+    read_limited,
+    render_post,
+    too_large,
+    value_problem,
+)
 from opedarchive.paths import DATA_DIR as DATA_DIR
 from opedarchive.paths import ENV_VAR as ENV_VAR
 from opedarchive.paths import POSTS_DIR as POSTS_DIR
-from opedarchive.paths import archive_root
+from opedarchive.paths import archive_root, is_post_folder_name
 from opedarchive.text.slug import make_id
 
 # posts/YYYY/<id>.<lang>.md
@@ -25,6 +38,8 @@ FILE_RE = re.compile(
     r"^(?P<id>[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9-]+)\.(?P<lang>[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*)\.md$"
 )
 TEMP_PREFIX = ".tmp-"
+# In `.opedarchive/`: a random mark, new each time posts are added under the archive's lock.
+WRITTEN_NAME = "written"
 
 
 def split_file_name(name: str) -> tuple[str, str] | None:
@@ -168,6 +183,20 @@ def atomic_write(path: Path, data: bytes, *, exclusive: bool = False, durable: b
         fsync_path(folder)
 
 
+def checked_post_bytes(version: Version) -> bytes:
+    """The bytes of a version's post file, refused (OpedError) where they could not be read
+    back: values no post may hold (`model.value_problem`), or a file over MAX_POST_BYTES."""
+    problem = value_problem(version.meta)
+    if problem is None:
+        problem = body_problem(version.body)
+    if problem is not None:
+        raise OpedError(f"the {version.lang} version cannot be written: {problem}")
+    data = version.rendered if version.rendered is not None else render_post(version).encode("utf-8")
+    if len(data) > MAX_POST_BYTES:
+        raise OpedError(f"the {version.lang} version cannot be written: its {too_large(len(data))}")
+    return data
+
+
 def id_title(versions: list[Version]) -> str:
     """The title a new post's id is made from: the English one when there is one."""
     return next((v.title for v in versions if v.lang == "en"), versions[0].title)
@@ -202,16 +231,27 @@ class Archive:
 
     @classmethod
     def init(cls, root: Path, title: str | None = None) -> Archive:
-        """Make an empty archive at `root` (the folder may exist but must not be an archive)."""
+        """Make an empty archive at `root` (the folder may exist but must not be an archive).
+        A title no post could hold is refused before anything is made; what was made before
+        a failure is removed again."""
+        problem = char_problem(title) if title is not None else None
+        if problem is not None:
+            raise UsageError(f"--title: {problem}")
         if (root / CONFIG_NAME).exists():
             raise ArchiveError(f"{root} is already an archive ({CONFIG_NAME} exists)")
+        config = default_config_text(title or "Op-ed archive").encode()
+        made = [folder for folder in (root, root / POSTS_DIR) if not folder.exists()]
         try:
             (root / POSTS_DIR).mkdir(parents=True, exist_ok=True)
-            atomic_write(root / CONFIG_NAME, default_config_text(title or "Op-ed archive").encode(), exclusive=True)
+            atomic_write(root / CONFIG_NAME, config, exclusive=True)
             gitignore = root / ".gitignore"
             if not gitignore.exists():
                 atomic_write(gitignore, f"{DATA_DIR}/\n".encode(), exclusive=True)
         except OSError as exc:
+            if not (root / CONFIG_NAME).exists():
+                for folder in reversed(made):
+                    with contextlib.suppress(OSError):
+                        folder.rmdir()
             raise ArchiveError(f"cannot create an archive at {root}: {exc.strerror}") from None
         return cls(root)
 
@@ -234,7 +274,7 @@ class Archive:
         except OSError as exc:
             raise ArchiveError(f"{self.posts_dir}: cannot read: {exc.strerror}") from None
         for year in years:
-            if not year.is_dir(follow_symlinks=False) or year.name.startswith("."):
+            if not year.is_dir(follow_symlinks=False) or not is_post_folder_name(year.name):
                 continue
             try:
                 entries = sorted(os.scandir(year.path), key=lambda e: e.name)
@@ -257,7 +297,10 @@ class Archive:
         return self.posts_dir / post_id[:4] / f"{post_id}.{lang}.md"
 
     def resolve(self, prefix: str) -> str:
-        """The one post id that `prefix` starts; PostNotFound or AmbiguousId otherwise."""
+        """The one post id that `prefix` starts; PostNotFound or AmbiguousId otherwise. An empty
+        prefix (or white space) is a usage error: it starts every id."""
+        if not prefix.strip():
+            raise UsageError("ID: give a post id or a unique prefix of one, not an empty string")
         ids = self.ids()
         if prefix in ids:
             return prefix
@@ -272,11 +315,7 @@ class Archive:
 
     def read_version(self, path: Path, lang: str | None = None) -> Version:
         """One post file, validated; PostFileError names the file on any problem."""
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise PostFileError(path, f"cannot read: {exc.strerror}") from None
-        return parse_post(decode_post_bytes(data, path), path, expected_lang=lang)
+        return parse_post(decode_post_bytes(read_limited(path), path), path, expected_lang=lang)
 
     def assemble(self, post_id: str, versions: list[Version]) -> Post:
         """A post of `versions`, in the archive's language order (the first is the original)."""
@@ -337,6 +376,19 @@ class Archive:
             finally:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
+    def written_mark(self) -> str:
+        """The mark the last writer of new posts left (`mark_written`): read under `lock()`, a
+        mark other than the one seen before says that posts were added meanwhile."""
+        try:
+            return (self.data_dir / WRITTEN_NAME).read_text(encoding="ascii", errors="replace")
+        except OSError:
+            return ""
+
+    def mark_written(self) -> None:
+        """Leave a new mark, under `lock()`, after adding posts (for writers that dedupe)."""
+        with contextlib.suppress(OSError):
+            (self.data_dir / WRITTEN_NAME).write_text(os.urandom(8).hex(), encoding="ascii")
+
     def taken_ids(self, year: int) -> set[str]:
         """The ids of the posts of one year, from file names (names only: a bulk writer asks
         again for every batch, and a Path per file cost 11 s over a 100k import)."""
@@ -361,8 +413,9 @@ class Archive:
     def write_version(self, post_id: str, version: Version, *, replace: bool = False) -> Path:
         """Write one version's file atomically; a new file never replaces an existing one."""
         path = self.path_for(post_id, version.lang)
+        data = checked_post_bytes(version)
         try:
-            atomic_write(path, render_post(version).encode("utf-8"), exclusive=not replace)
+            atomic_write(path, data, exclusive=not replace)
         except FileExistsError:
             raise OpedError(f"{path}: already exists; not replacing it") from None
         except OSError as exc:
@@ -376,8 +429,11 @@ class Archive:
             raise OpedError("a post needs at least one version")
         with self.lock():
             post_id = self.allocate_id(day, id_title(versions))
-            for version in versions:
-                self.write_version(post_id, version)
+            try:
+                for version in versions:
+                    self.write_version(post_id, version)
+            finally:
+                self.mark_written()
         return post_id
 
     def remove(self, post_id: str, lang: str | None = None) -> list[Path]:

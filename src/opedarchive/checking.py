@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from opedarchive.archive import Archive, split_file_name
 from opedarchive.errors import ArchiveError, PostFileError
+from opedarchive.paths import is_post_folder_name
 
 LINKED = "is a symbolic link: not part of the archive (nothing is read, listed, searched or published through one)"
 
@@ -38,9 +39,14 @@ def check_archive(archive: Archive) -> tuple[int, list[Problem]]:
     if not archive.posts_dir.is_dir():
         raise ArchiveError(f"{archive.posts_dir}: no posts folder")
     for dirpath, dirnames, filenames in os.walk(archive.posts_dir):
-        problems.extend(Problem(rel(os.path.join(dirpath, name)), LINKED) for name in sorted(dirnames)
-                        if os.path.islink(os.path.join(dirpath, name)))
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))  # (links are not walked into)
+        for name in dirnames:
+            if os.path.islink(os.path.join(dirpath, name)):
+                problems.append(Problem(rel(os.path.join(dirpath, name)), LINKED))
+                continue
+            if not name.startswith(".") and not is_post_folder_name(name):
+                problems.append(Problem(rel(os.path.join(dirpath, name)),
+                                        "folder name is not valid UTF-8; the files in it are not read"))
+        dirnames[:] = sorted(d for d in dirnames if is_post_folder_name(d))
         for name in sorted(filenames):
             path = os.path.join(dirpath, name)
             if name.startswith("."):
@@ -70,7 +76,7 @@ def check_archive(archive: Archive) -> tuple[int, list[Problem]]:
             texts = [version.body, *(str(v) for v in version.meta.values() if isinstance(v, str))]
             if any(not unicodedata.is_normalized("NFC", t) for t in texts):
                 problems.append(Problem(rel(path), "text is not in Unicode NFC form"))
-            if not version.body.strip():
+            if not version.body.strip() and not version.meta.get("images"):  # (an image's post may have none)
                 problems.append(Problem(rel(path), "the body is empty"))
             if not isinstance(version.meta.get("authors", []), list):
                 problems.append(Problem(rel(path), "'authors' should be a list"))

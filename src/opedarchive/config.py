@@ -19,7 +19,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 DEFAULT_CONFIG = """\
 # opedarchive settings. The post files under posts/ are the archive; this file only
 # says how to present them.
-title = "{title}"
+title = {title}
 # BCP 47 codes; the first is the primary language (originals are usually in it).
 languages = ["en", "km"]
 
@@ -85,6 +85,14 @@ def load_config(path: Path) -> Config:
     return config
 
 
+def toml_string(value: str) -> str:
+    """`value` as a TOML basic string: JSON's escapes are TOML's, and DEL must be escaped too.
+    (A lone surrogate cannot be written: the caller refuses it.)"""
+    import json
+
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
 def default_config_text(title: str) -> str:
     """The text of a new archive's `opedarchive.toml`."""
-    return DEFAULT_CONFIG.format(title=title.replace("\\", "\\\\").replace('"', '\\"'))
+    return DEFAULT_CONFIG.format(title=toml_string(title))

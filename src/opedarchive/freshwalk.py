@@ -19,6 +19,8 @@ import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+from opedarchive.paths import is_post_folder_name
+
 T = TypeVar("T")
 # A file changed this recently may change again within the same timestamp tick without its
 # size or times moving; such a file is checked again by the next command (as git does).
@@ -140,7 +142,7 @@ def _year_sizes(posts: str) -> dict[str, int]:
     sizes: dict[str, int] = {}
     with os.scandir(posts) as entries:
         for entry in entries:
-            if not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False):
+            if is_post_folder_name(entry.name) and entry.is_dir(follow_symlinks=False):
                 sizes[entry.name] = max(entry.stat(follow_symlinks=False).st_size, 1)
     return sizes
 

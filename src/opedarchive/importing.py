@@ -11,6 +11,7 @@ from pathlib import Path
 
 from opedarchive.archive import (
     Archive,
+    checked_post_bytes,
     fsync_path,
     id_title,
     publish_staged,
@@ -20,7 +21,7 @@ from opedarchive.archive import (
 )
 from opedarchive.errors import OpedError
 from opedarchive.importers.base import ImportItem, content_hash
-from opedarchive.model import Version, render_post
+from opedarchive.model import Version
 from opedarchive.text.dates import as_date
 
 EMPTY_HASH = content_hash("")
@@ -85,6 +86,21 @@ def existing_keys(archive: Archive) -> Seen:
     return seen
 
 
+def catch_up(archive: Archive, seen: Seen) -> None:
+    """Add to `seen` the versions written since it was made (by another process, while the
+    archive was not locked): those whose file it does not know."""
+    from opedarchive.errors import PostFileError
+
+    for path, post_id, lang in archive.files():
+        if lang in seen.languages.get(post_id, ()):
+            continue
+        try:
+            version = archive.read_version(path, lang)
+        except PostFileError:
+            continue
+        seen.add(post_id, [version])
+
+
 class Writer:
     """Writes an import's posts a batch at a time, so that the cost of making them durable is
     paid once a batch, not once a file. Ids are allocated while the archive is locked (so no
@@ -95,10 +111,16 @@ class Writer:
     perhaps hidden temp files, which nothing reads); a machine that crashes loses at most the
     batch being written, never a file's content under its name."""
 
-    def __init__(self, archive: Archive, batch: int = WRITE_BATCH, threads: int = WRITE_THREADS) -> None:
+    def __init__(self, archive: Archive, batch: int = WRITE_BATCH, threads: int = WRITE_THREADS,
+                 seen: Seen | None = None, mark: str = "") -> None:
         from concurrent.futures import ThreadPoolExecutor
 
         self.archive = archive
+        # What the archive held (and its written mark when that was read): brought up to date
+        # each time the lock is taken, so that whether a post is new is decided under it.
+        self.seen = seen
+        self.mark = mark
+        self.held = 0  # items decided while the lock was held, since it was taken
         self.batch = batch
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="import-writer")
         self.stack = contextlib.ExitStack()
@@ -112,6 +134,17 @@ class Writer:
             self.stack.enter_context(self.archive.lock())
             self.locked = True
             self.taken = {}
+            self.held = 0
+            if self.seen is not None:
+                mark = self.archive.written_mark()
+                if mark != self.mark:  # posts were added since the archive was read: see them
+                    catch_up(self.archive, self.seen)
+                    self.mark = mark
+
+    def hold(self) -> None:
+        """Take the lock (if not held) before deciding whether an item is new."""
+        self._lock()
+        self.held += 1
 
     def _taken(self, year: int) -> set[str]:
         if year not in self.taken:
@@ -142,7 +175,7 @@ class Writer:
         try:
             for version in versions:
                 path = self.archive.path_for(post_id, version.lang)
-                data = version.rendered if version.rendered is not None else render_post(version).encode("utf-8")
+                data = checked_post_bytes(version)  # (what a later read would refuse fails the post)
                 try:
                     staged.append((stage_file(path, data), path, version))
                 except OSError as exc:
@@ -154,7 +187,8 @@ class Writer:
         return staged
 
     def full(self) -> bool:
-        return len(self.jobs) >= self.batch
+        """Time to write the batch and let the lock go (others wait for it meanwhile)."""
+        return len(self.jobs) >= self.batch or self.held >= self.batch
 
     def flush(self) -> dict[str, str]:
         """Put the queued posts' files in place and let the lock go; the posts that failed,
@@ -192,6 +226,9 @@ class Writer:
             for folder in sorted(folders):
                 fsync_path(folder)
         finally:
+            if self.locked and staged:
+                self.archive.mark_written()
+                self.mark = self.archive.written_mark()
             self.stack.close()
             self.locked = False
         return failed
@@ -214,8 +251,9 @@ def run_import(
     or the same source URL) is skipped — or, when it brings a language the post lacks, that
     language is added to it. A bad item is reported with its place and the rest go on."""
     report = ImportReport()
+    mark = archive.written_mark()  # before reading: a post added meanwhile changes it
     seen = existing_keys(archive)
-    writer = None if dry_run else Writer(archive)
+    writer = None if dry_run else Writer(archive, seen=seen, mark=mark)
     where_of: dict[str, str] = {}
     try:
         _run(report, seen, iter(items), writer, where_of, on_item)
@@ -267,6 +305,8 @@ def _run(
         except OpedError as exc:
             report.failed.append((item.where, str(exc)))
             continue
+        if writer is not None:
+            writer.hold()  # whether it is new is decided under the archive's lock
         keys = item.hashes if len(item.hashes) == len(versions) else [content_hash(v.body) for v in versions]
         post_id, why = seen.match(versions, keys)
         if not post_id and item.group in seen.groups:

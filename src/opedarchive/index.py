@@ -37,7 +37,8 @@ from opedarchive.archive import POSTS_DIR, Archive, split_file_name
 from opedarchive.background import Pending, beside
 from opedarchive.errors import ArchiveError, OpedError, PostFileError
 from opedarchive.freshwalk import RACY_NS, Forked, fingerprints, shares, take_early
-from opedarchive.model import Version, decode_post_bytes, parse_post
+from opedarchive.model import Version, decode_post_bytes, parse_post, read_limited
+from opedarchive.paths import is_post_folder_name
 from opedarchive.query import Query, Term
 from opedarchive.text.searchform import FORM_VERSION, search_form
 
@@ -267,11 +268,11 @@ def _read_row(item: Item) -> DocRow | None:
     root, rel, post_id, lang, known = item
     path = Path(root) / rel
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        return DocRow(rel, post_id, lang, "", "", "", "\n", "\n", "", "", "", f"cannot read: {exc.strerror}", "", "")
+        data = read_limited(path)
+    except PostFileError as exc:
+        if not os.path.lexists(path):
+            return None
+        return DocRow(rel, post_id, lang, "", "", "", "\n", "\n", "", "", "", exc.reason, "", "")
     import hashlib
 
     if known is not None and hashlib.blake2b(data, digest_size=16).hexdigest() == known:
@@ -320,7 +321,7 @@ def _scan_dir(folder: str, racy_after: int) -> tuple[Snapshot, str | None]:
 def _year_dirs(posts: Path) -> list[str]:
     try:
         with os.scandir(posts) as entries:
-            return sorted(e.name for e in entries if not e.name.startswith(".") and e.is_dir(follow_symlinks=False))
+            return sorted(e.name for e in entries if is_post_folder_name(e.name) and e.is_dir(follow_symlinks=False))
     except FileNotFoundError:
         return []
     except OSError as exc:
@@ -551,6 +552,7 @@ class Index:
         try:
             return self._connect()
         except (sqlite3.DatabaseError, IndexDamaged) as exc:
+            self._refuse_if_not_damage(exc)
             self.notice(f"The search index was unusable ({_reason(exc)}); rebuilding it.")
             self._delete_files()
             self.created = True
@@ -600,10 +602,22 @@ class Index:
         except (sqlite3.DatabaseError, IndexDamaged) as exc:
             if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
                 raise OpedError(f"{self.path}: the search index is busy (locked by another process)") from None
+            self._refuse_if_not_damage(exc)
             self.notice(f"The search index was damaged ({_reason(exc)}); rebuilding it.")
             self._delete_files()
             self.created = True
             return operation()
+
+    def _refuse_if_not_damage(self, exc: BaseException) -> None:
+        """An OpedError for a failure that rebuilding the index cannot mend (a full disk, a
+        read-only folder): the index is not at fault, and deleting it would not help."""
+        if not isinstance(exc, sqlite3.OperationalError):
+            return
+        text = str(exc).lower()
+        for sign, what, always in _NOT_DAMAGE:
+            # (a read-only index file in a folder that can be written is mended by a rebuild)
+            if sign in text and (always or not os.access(self.archive.data_dir, os.W_OK)):
+                raise OpedError(f"{self.path}: cannot update the search index: {what}") from None
 
     # -- freshness
 
@@ -643,7 +657,7 @@ class Index:
         def run() -> SyncStats:
             known = self._known()
             posts = self.archive.posts_dir
-            wanted = sorted({n for n in names if n in known or (posts / n).is_dir()})
+            wanted = sorted({n for n in names if n in known or (is_post_folder_name(n) and (posts / n).is_dir())})
             return self._apply(self._compare(known, wanted)) if wanted else SyncStats()
 
         return self.guarded(run)  # type: ignore[no-any-return]
@@ -999,7 +1013,7 @@ class Index:
         db = self.db
         where, args = self._filters(query, since, until)
         if not query.groups:
-            sql = f"SELECT {_DOC_COLUMNS}, 0 FROM docs d WHERE {' AND '.join(where)} ORDER BY d.date DESC, d.id"
+            sql = f"SELECT {_DOC_COLUMNS}, 0 FROM docs d WHERE {_all(where)} ORDER BY d.date DESC, d.id"
             if query.excluded:  # filters and exclusions only: each version's text is checked
                 return self._verified(db, db.execute(sql, args), query, limit, ranked=True)
             if limit:
@@ -1010,26 +1024,65 @@ class Index:
             hits = self._best_candidates(db, plans[0], where, args, query, limit, half)
             if hits is not None:
                 return hits
+        if len(plans) > MAX_JOINED:
+            return self._search_many(db, plans, where, args, query, limit)
         if plans:
-            ctes, joins, ranks, match_args = [], [], [], []
-            for n, (sql, group_args) in enumerate(plans):
-                ctes.append(f"g{n} AS MATERIALIZED ({sql})")
-                joins.append(f"JOIN g{n} ON g{n}.id = d.id")
-                ranks.append(f"g{n}.r")
-                match_args.extend(group_args)
+            ctes, match_args = _materialized(plans)
+            joins = " ".join(f"JOIN g{n} ON g{n}.id = d.id" for n in range(len(plans)))
+            ranks = " + ".join(f"g{n}.r" for n in range(len(plans)))
             sql = (
-                f"WITH {', '.join(ctes)} SELECT {_DOC_COLUMNS}, {' + '.join(ranks)} AS rank "
-                f"FROM docs d {' '.join(joins)} WHERE {' AND '.join(where)} ORDER BY rank, d.date DESC, d.id"
+                f"WITH {ctes} SELECT {_DOC_COLUMNS}, {ranks} AS rank "
+                f"FROM docs d {joins} WHERE {_all(where)} ORDER BY rank, d.date DESC, d.id"
             )
             return self._verified(db, db.execute(sql, [*match_args, *args]), query, limit, ranked=True)
         # No FTS5, or only Khmer terms shorter than a trigram: scan the stored text with
-        # instr(), which is right where LIKE on a trigram table is not (SQLite 3.40).
-        for group in query.groups:
+        # instr(), which is right where LIKE on a trigram table is not (SQLite 3.40). The
+        # first SCANNED_GROUPS groups (of at most FLAT_AND terms) narrow the scan; every group
+        # is checked in `_verified`.
+        for group in [g for g in query.groups if len(g) <= FLAT_AND][:SCANNED_GROUPS]:
             where.append("(" + " OR ".join("instr(t.title, ?) OR instr(t.body, ?)" for _ in group) + ")")
             args.extend(a for t in group for a in (t.form, t.form))
         sql = (f"SELECT {_DOC_COLUMNS}, 0 FROM docs d JOIN texts t ON t.id = d.id "
-               f"WHERE {' AND '.join(where)} ORDER BY d.date DESC, d.id")
+               f"WHERE {_all(where)} ORDER BY d.date DESC, d.id")
         return self._verified(db, db.execute(sql, args), query, limit, ranked=False)
+
+    def _search_many(self, db: sqlite3.Connection, plans: list[tuple[str, list[str]]], where: list[str],
+                     args: list[Any], query: Query, limit: int | None) -> list[Hit]:
+        """The hits of a query of more groups than one SELECT may join (SQLite joins at most 64
+        tables; a pasted paragraph has more words): the groups' matches are joined
+        MAX_JOINED at a time into temporary tables, level after level, all in one read
+        transaction. A statement joining thousands of groups at once held about 200 kB per
+        group (2 GB for 10,000 words); this holds one chunk's at a time. The ranks are the
+        same sums, added in another order (equal but for rounding)."""
+        made: list[str] = []
+        db.execute("BEGIN")
+        try:
+            sources = plans
+            level = 0
+            while len(sources) > MAX_JOINED:
+                merged: list[tuple[str, list[str]]] = []
+                for start in range(0, len(sources), MAX_JOINED):
+                    chunk = sources[start:start + MAX_JOINED]
+                    name = f"oped_many_{level}_{start // MAX_JOINED}"
+                    ctes, chunk_args = _materialized(chunk)
+                    joins = " ".join(f"JOIN g{n} ON g{n}.id = g0.id" for n in range(1, len(chunk)))
+                    ranks = " + ".join(f"g{n}.r" for n in range(len(chunk)))
+                    db.execute(f"CREATE TEMP TABLE {name} AS WITH {ctes} SELECT g0.id AS id, {ranks} AS r "
+                               f"FROM g0 {joins}", chunk_args)
+                    made.append(name)
+                    merged.append((f"SELECT id, r FROM temp.{name}", []))
+                sources = merged
+                level += 1
+            ctes, match_args = _materialized(sources)
+            joins = " ".join(f"JOIN g{n} ON g{n}.id = d.id" for n in range(len(sources)))
+            ranks = " + ".join(f"g{n}.r" for n in range(len(sources)))
+            sql = (f"WITH {ctes} SELECT {_DOC_COLUMNS}, {ranks} AS rank FROM docs d {joins} "
+                   f"WHERE {_all(where)} ORDER BY rank, d.date DESC, d.id")
+            return self._verified(db, db.execute(sql, [*match_args, *args]).fetchall(), query, limit, ranked=True)
+        finally:
+            for name in made:
+                db.execute(f"DROP TABLE IF EXISTS temp.{name}")
+            db.execute("COMMIT")
 
     def _best_candidates(self, db: sqlite3.Connection, plan: tuple[str, list[str]], where: list[str],
                          args: list[Any], query: Query, limit: int, half: Forked[Half] | None = None
@@ -1053,7 +1106,7 @@ class Index:
         values = ", ".join("(?, ?)" for _ in best)
         rows = db.execute(
             f"WITH c(id, r) AS (VALUES {values}) SELECT {_DOC_COLUMNS}, c.r AS rank FROM docs d "
-            f"JOIN c ON c.id = d.id WHERE {' AND '.join(where)} ORDER BY rank, d.date DESC, d.id",
+            f"JOIN c ON c.id = d.id WHERE {_all(where)} ORDER BY rank, d.date DESC, d.id",
             [*(v for c in best for v in c), *args])
         hits = self._verified(db, rows, query, limit, ranked=True)
         return hits if complete or len(hits) >= limit else None
@@ -1279,7 +1332,9 @@ def _literal(text: str) -> str:
 
 
 def _quoted(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
+    """`text` as an FTS5 string. A NUL would end the query's text there ("unterminated string"):
+    it is left out, which can only widen the candidates (`_verified` checks the term as it is)."""
+    return '"' + text.replace('"', '""').replace("\x00", "") + '"'
 
 
 def _term_plan(term: Term) -> tuple[str, str] | None:
@@ -1312,6 +1367,39 @@ def _group_plan(group: list[Term], rowids: str = "") -> tuple[str, list[str]] | 
     if len(selects) == 1:
         return selects[0], args
     return f"SELECT id, min(r) AS r FROM ({' UNION ALL '.join(selects)}) GROUP BY id", args
+
+
+# SQLite joins at most 64 tables in one SELECT: `docs` and this many groups' matches (more
+# are joined in chunks first: `Index._search_many`).
+MAX_JOINED = 60
+# Groups of a query (words, each with its ORs) that narrow a scan without FTS5 in SQL.
+SCANNED_GROUPS = 60
+# An AND of more clauses than this is nested in halves: SQLite parses `a AND b AND c …` as a
+# tree as deep as the list is long, and refuses one deeper than 1000.
+FLAT_AND = 64
+
+
+# SQLite errors that say the index is fine but cannot be written (or opened) where it is.
+_NOT_DAMAGE = (
+    ("disk is full", "the disk is full", True),
+    ("disk i/o error", "a disk input/output error", True),
+    ("readonly database", "its folder is read-only", False),
+    ("unable to open database", "its folder cannot be written", False),
+)
+
+
+def _materialized(plans: list[tuple[str, list[str]]]) -> tuple[str, list[str]]:
+    """The CTEs `g0`, `g1`, … of the groups' plans, materialized, and their arguments."""
+    ctes = ", ".join(f"g{n} AS MATERIALIZED ({sql})" for n, (sql, _) in enumerate(plans))
+    return ctes, [arg for _, group_args in plans for arg in group_args]
+
+
+def _all(clauses: list[str]) -> str:
+    """SQL for all of `clauses` (AND), nested in halves when they are many (see FLAT_AND)."""
+    if len(clauses) <= FLAT_AND:
+        return " AND ".join(clauses)
+    middle = len(clauses) // 2
+    return f"({_all(clauses[:middle])}) AND ({_all(clauses[middle:])})"
 
 
 def _filter_sql(key: str, value: str) -> tuple[str, str]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from opedarchive.errors import PostFileError
 from opedarchive.text.dates import as_date
@@ -21,9 +24,16 @@ KNOWN_KEYS = (
 )
 LIST_KEYS = ("authors", "tags")
 LANG_RE = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
+# The largest post file (bytes): checked from its size, and by reading no more, before it is read.
 MAX_POST_BYTES = 16 * 1024 * 1024
-# C0 controls other than tab and line feed, and DEL: no text of a post holds them.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+MB = 1024 * 1024
+# C0 controls other than tab and line feed, DEL, and the noncharacters U+FFFE and U+FFFF: no
+# text of a post holds them (a terminal would obey them; XML, and so the site's feed, cannot
+# carry them). Nor lone surrogates, which no UTF-8 file holds but a YAML or JSON escape makes.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# Front-matter values nested deeper than this (lists in mappings in lists…) are refused: real
+# front matter nests two or three levels, and writing a deep value back would recurse.
+MAX_VALUE_DEPTH = 32
 
 
 @dataclass
@@ -234,11 +244,43 @@ def body_of(text: str) -> str:
     return _fm_split(text)[1]
 
 
-def decode_post_bytes(data: bytes, path: Path | str) -> str:
-    """Bytes of a post file as text: UTF-8 (a byte-order mark is dropped), LF line ends."""
-    if len(data) > MAX_POST_BYTES:
-        raise PostFileError(path, f"file is too large ({len(data) // (1024 * 1024)} MB; "
-                                  f"the limit is {MAX_POST_BYTES // (1024 * 1024)} MB)")
+def too_large(size: int | None, limit: int = MAX_POST_BYTES) -> str:
+    """The reason given for input over `limit` bytes (`size` None: a stream read up to it)."""
+    held = f"{size // MB} MB" if size is not None else f"more than {limit // MB} MB"
+    return f"file is too large ({held}; the limit is {limit // MB} MB)"
+
+
+def read_limited(path: Path | str, limit: int = MAX_POST_BYTES) -> bytes:
+    """The bytes of a file, never more than `limit` of them read: a regular file is judged by
+    its size first, anything else (a device, a pipe: `/dev/zero`) read up to the limit.
+    PostFileError when it is larger or cannot be read."""
+    try:
+        with open(path, "rb") as fh:
+            found = os.fstat(fh.fileno())
+            size = found.st_size if stat.S_ISREG(found.st_mode) else None
+            if size is not None and size > limit:
+                raise PostFileError(path, too_large(size, limit))
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise PostFileError(path, f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise PostFileError(path, too_large(None, limit))
+    return data
+
+
+def read_stream_limited(stream: BinaryIO, source: str, limit: int = MAX_POST_BYTES) -> bytes:
+    """At most `limit` bytes of a stream (stdin); PostFileError naming `source` if it holds more."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise PostFileError(source, f"too large (more than {limit // MB} MB; the limit is {limit // MB} MB)")
+    return data
+
+
+def decode_post_bytes(data: bytes, path: Path | str, limit: int = MAX_POST_BYTES) -> str:
+    """Bytes of a post file (or another text of at most `limit` bytes) as text: UTF-8 (a
+    byte-order mark is dropped), LF line ends."""
+    if len(data) > limit:
+        raise PostFileError(path, too_large(len(data), limit))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise PostFileError(path, "file is UTF-16; save it as UTF-8")
     if b"\x00" in data:
@@ -264,7 +306,7 @@ def _check_date(value: Any) -> date | datetime:
 
 def split_post(text: str, path: Path | str) -> tuple[dict[str, Any], str]:
     """Front matter (parsed, unvalidated) and body of a post file's text."""
-    _control_character(text, path)
+    check_text(text, path)
     try:
         fm_text, body, offset = _fm_split(text)
     except ValueError as exc:
@@ -295,11 +337,83 @@ def parse_post(text: str, path: Path | str, expected_lang: str | None = None) ->
     return validate_version(meta, body, path, expected_lang)
 
 
-def _control_character(text: str, path: Path | str) -> None:
-    m = _CONTROL.search(text)
+def check_text(text: str, source: Path | str) -> None:
+    """Refuse text that holds a character no post may hold (PostFileError with its line)."""
+    m = _NOT_TEXT.search(text)
     if m:
         line = text.count("\n", 0, m.start()) + 1
-        raise PostFileError(path, f"control character U+{ord(m.group()):04X} in the text", line)
+        raise PostFileError(source, f"{_what(m.group())} in the text", line)
+
+
+def char_problem(text: str) -> str | None:
+    """The first character of `text` that no text of a post may hold, described, or None.
+    (A lone surrogate U+DC80–U+DCFF is how Python passes on a byte of a command-line argument
+    or a file name that is not UTF-8.)"""
+    m = _NOT_TEXT.search(text)
+    if m is None:
+        return None
+    code = ord(m.group())
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"not valid UTF-8 (byte 0x{code - 0xDC00:02X})"
+    return _what(m.group())
+
+
+def _what(ch: str) -> str:
+    if ch in "\ufffe\uffff":
+        return f"noncharacter U+{ord(ch):04X}"
+    kind = "surrogate" if "\ud800" <= ch <= "\udfff" else "control character"
+    return f"{kind} U+{ord(ch):04X}"
+
+
+def body_problem(body: str) -> str | None:
+    """Why a body could not be kept in a post file and read back the same, or None."""
+    m = _NOT_TEXT.search(body)
+    if m:
+        return f"{_what(m.group())} in the text (line {body.count(chr(10), 0, m.start()) + 1})"
+    return None
+
+
+def _named(key: str) -> str:
+    return repr(key) if not _NOT_TEXT.search(key) else "a key"
+
+
+def _value_problem(key: str, value: Any) -> str | None:
+    """What is wrong with one value itself (not what it holds), or None."""
+    if isinstance(value, str):
+        m = _NOT_TEXT.search(value)
+        return f"{_what(m.group())} in {_named(key)}" if m else None
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{_named(key)} is not a finite number ({value!r})"
+    return None
+
+
+def value_problem(meta: dict[str, Any]) -> str | None:
+    """Why front matter could not be kept in a post file and read back the same, or None: a
+    control character, a surrogate or a noncharacter in a key or a string (YAML and JSON
+    escapes can make them), a number that is not finite (NaN, infinity: JSON has no such
+    thing), or values nested more than MAX_VALUE_DEPTH deep. Walks without recursion."""
+    stack: list[tuple[str, Any, int]] = [(str(k), v, 1) for k, v in meta.items()]
+    for key in meta:
+        m = _NOT_TEXT.search(str(key))
+        if m:
+            return f"{_what(m.group())} in a key"
+    while stack:
+        key, value, depth = stack.pop()
+        problem = _value_problem(key, value)
+        if problem is not None:
+            return problem
+        if isinstance(value, (list, tuple, set, frozenset, dict)):
+            if depth >= MAX_VALUE_DEPTH:
+                return f"{_named(key)} is nested too deeply (more than {MAX_VALUE_DEPTH} levels)"
+            if isinstance(value, dict):
+                for inner in value:
+                    problem = _value_problem(key, inner)
+                    if problem is not None:
+                        return problem
+                stack.extend((key, v, depth + 1) for v in value.values())
+            else:
+                stack.extend((key, v, depth + 1) for v in value)
+    return None
 
 
 def validate_version(meta: dict[str, Any], body: str, path: Path | str, expected_lang: str | None = None) -> Version:
@@ -320,6 +434,9 @@ def validate_version(meta: dict[str, Any], body: str, path: Path | str, expected
         raise PostFileError(path, f"'lang' is not a language code such as en or km: {lang!r}")
     if expected_lang is not None and lang != expected_lang:
         raise PostFileError(path, f"'lang' is {lang!r} but the file name says {expected_lang!r}")
+    problem = value_problem(meta)
+    if problem is not None:
+        raise PostFileError(path, problem)
     return Version(lang=lang, meta=meta, body=body.rstrip("\n") + "\n" if body.strip() else "",
                    path=Path(path))
 

@@ -28,3 +28,15 @@ def archive_root(explicit: str | None = None, cwd: str | None = None) -> str:
             break
         here = parent
     return os.path.join(cwd, "archive") if cwd is not None else "archive"
+
+
+def is_post_folder_name(name: str) -> bool:
+    """Whether a folder under `posts/` is read: not hidden, and its name valid UTF-8 (a name
+    with an undecodable byte cannot be stored in the index, nor be a year)."""
+    if name.startswith("."):
+        return False
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

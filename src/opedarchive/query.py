@@ -20,6 +20,9 @@ from opedarchive.errors import UsageError
 from opedarchive.text.searchform import search_form
 
 FILTER_KEYS = ("author", "tag", "lang", "outlet", "kind", "year")
+# The longest query (characters, i.e. code points), refused before it is parsed: a pasted page
+# (about 1,500 words) is searched; more is no search. Its cost grows with its words.
+MAX_QUERY_CHARS = 10_000
 # A letter or digit that is not Khmer: such a character next to a term means the term is
 # only part of a word.
 _WORD_CHAR = r"[^\W_\u1780-\u17ff]"
@@ -150,6 +153,8 @@ def _term(token: str) -> Term | None:
 def parse(text: str, *, allow_empty: bool = False) -> Query:
     """The Query for `text`; UsageError (exit 2) says what is wrong with a malformed one.
     With `allow_empty`, a query with nothing to search for is valid (filters come from elsewhere)."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise UsageError(f"the query is too long ({len(text):,} characters; the limit is {MAX_QUERY_CHARS:,})")
     query = Query()
     tokens = _tokens(text)
     pending_or = False

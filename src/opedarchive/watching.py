@@ -135,7 +135,10 @@ class Watcher:
         the number of post files once the index is up to date and commands may trust it."""
         self._take_lock()
         try:
-            self.cookies.mkdir(parents=True, exist_ok=True)
+            try:
+                self.cookies.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise OpedError(f"{self.cookies}: cannot write: {exc.strerror}") from None
             for old in self.cookies.iterdir():
                 with contextlib.suppress(OSError):
                     old.unlink()
@@ -176,8 +179,12 @@ class Watcher:
     def _take_lock(self) -> None:
         import fcntl
 
-        self.data.mkdir(exist_ok=True)
-        fd = os.open(self.data / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.data.mkdir(exist_ok=True)
+            fd = os.open(self.data / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise OpedError(f"{self.data}: cannot write: {exc.strerror} (the watcher keeps the index there, "
+                            "so the archive must be writable)") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -30,6 +30,10 @@ class OpedGroup(TyperGroup):
         except BrokenPipeError:
             sys.stderr.close()
             raise typer.Exit(0) from None
+        except OSError as exc:  # the file system said no where no command expected it: one line
+            where = f"{exc.filename}: " if exc.filename else ""
+            say(f"Error: {where}{exc.strerror or exc}")
+            raise typer.Exit(1) from None
 
 
 app = typer.Typer(

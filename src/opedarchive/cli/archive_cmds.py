@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from opedarchive.cli.common import State, open_archive, print_json, say
+from opedarchive.cli.common import State, echo, open_archive, print_json, say
 
 
 def init(
@@ -35,7 +35,7 @@ def check(
         print_json([{"path": p.path, "line": p.line, "message": p.message} for p in problems])
     else:
         for problem in problems:
-            print(problem)
+            echo(str(problem))
         say(f"{checked} files checked, {len(problems)} problem{'s' if len(problems) != 1 else ''}.")
     if problems:
         raise typer.Exit(1)

@@ -55,10 +55,11 @@ def list_posts(
     if not posts:
         print("No posts match." if total else "The archive is empty: add posts with 'opedarchive add' or 'opedarchive import'.", file=sys.stderr)
         return
+    from opedarchive.views.shown import shown_post
     from opedarchive.views.table import post_table
 
     console = out()
-    console.print(post_table(posts, console.width))
+    console.print(post_table([shown_post(post) for post in posts], console.width))
 
 
 def show(
@@ -85,12 +86,19 @@ def show(
         print_json(data)
         return
     if raw:
+        from opedarchive.model import decode_post_bytes, read_limited
+        from opedarchive.text.visible import visible_layout
+
         version = post.versions[chosen[0]]
         assert version.path is not None
-        sys.stdout.write(version.path.read_text(encoding="utf-8"))
+        text = decode_post_bytes(read_limited(version.path), version.path)
+        # As stored; on a terminal, what it would obey (a C1 control: CSI) is shown instead.
+        sys.stdout.write(visible_layout(text) if sys.stdout.isatty() else text)
         return
     from opedarchive.views.post import render_stacked
+    from opedarchive.views.shown import shown_post
 
+    post = shown_post(post)  # what is drawn from here on: no control character reaches the terminal
     model = width_model(khmer_width, archive)
     versions = [post.versions[code] for code in chosen]
     wide = out().width >= SIDE_BY_SIDE_MIN_WIDTH

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -82,14 +83,32 @@ def err() -> Console:
 
 
 def say(message: str) -> None:
-    """A message on stderr (plain text, never markup)."""
-    print(message, file=sys.stderr)
+    """A message on stderr (plain text, never markup), on one line: a control character in it
+    (from a file name, a title, a query) is shown, not obeyed by the terminal."""
+    from opedarchive.text.visible import visible
+
+    print(visible(message), file=sys.stderr)
+
+
+def echo(line: str) -> None:
+    """A line of data on stdout, its control characters shown as `say` shows them."""
+    from opedarchive.text.visible import visible
+
+    print(visible(line))
 
 
 def warn(message: str) -> None:
     say(f"Warning: {message}")
 
 
+# What JSON may hold as it is but a terminal would obey (DEL, C1 controls) or UTF-8 cannot carry
+# (a lone surrogate: an undecodable byte of a file name): written as \u escapes instead.
+_JSON_ESCAPE = re.compile("[\x7f-\x9f\ud800-\udfff]")
+
+
 def print_json(data: Any) -> None:
-    """JSON on stdout, UTF-8 as is, indented for people and parseable for scripts."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    """JSON on stdout, UTF-8 as is, indented for people and parseable for scripts (JSON escapes
+    the C0 controls itself; the rest of what a terminal would obey is escaped here)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    text = _JSON_ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    sys.stdout.write(text + "\n")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from opedarchive.cli.common import open_archive, print_json, say
+from opedarchive.cli.common import echo, open_archive, print_json, say
 
 if TYPE_CHECKING:
     from opedarchive.importers.base import ImportItem
@@ -48,7 +48,9 @@ class Progress:
         self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                             TimeElapsedColumn(), console=err(), transient=True)
         self.bar.start()
-        self.task = self.bar.add_task(f"importing {self.label}", total=self.total, completed=self.seen)
+        from opedarchive.text.visible import visible
+
+        self.task = self.bar.add_task(f"importing {visible(self.label)}", total=self.total, completed=self.seen)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -71,9 +73,9 @@ def _print_report(report: ImportReport, dry_run: bool) -> None:
     for notice in report.notices:
         say(f"Notice: {notice}")
     for ident, langs in report.created:
-        print(f"{verb} {ident} ({', '.join(langs)})")
+        echo(f"{verb} {ident} ({', '.join(langs)})")
     for ident, langs in report.added:
-        print(f"{'would add' if dry_run else 'added'} {', '.join(langs)} to {ident}")
+        echo(f"{'would add' if dry_run else 'added'} {', '.join(langs)} to {ident}")
     for where, why in report.skipped:
         say(f"skipped {where}: {why}")
     for where, why in report.failed:

@@ -8,12 +8,15 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from opedarchive.cli.common import open_archive, print_json, say
+from opedarchive.cli.common import echo, open_archive, print_json, say
 from opedarchive.errors import OpedError, PostFileError, UsageError
+
+if TYPE_CHECKING:
+    from opedarchive.archive import Archive
 
 ADD_TEMPLATE = """\
 Title of the piece
@@ -40,16 +43,32 @@ def _run_editor(path: Path) -> None:
         raise OpedError(f"the editor exited with status {result.returncode}; nothing saved")
 
 
-def _text_from_editor(initial: str, suffix: str) -> str:
+def _edited(initial: str, suffix: str) -> tuple[str, Path]:
+    """Run the editor on a temporary file holding `initial`: (the text it saved, that file).
+    The file is the caller's to delete; it is gone already when this raises."""
+    from opedarchive.model import decode_post_bytes, read_limited
+
     fd, name = tempfile.mkstemp(prefix="opedarchive-", suffix=suffix)
     path = Path(name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(initial)
         _run_editor(path)
-        return path.read_text(encoding="utf-8")
-    finally:
+        if not path.exists():
+            raise OpedError("the editor removed the file it was given; nothing saved")
+        return decode_post_bytes(read_limited(path), path), path
+    except BaseException:
         path.unlink(missing_ok=True)
+        raise
+
+
+def _text_from_editor(initial: str, suffix: str) -> str:
+    try:
+        text, path = _edited(initial, suffix)
+    except PostFileError as exc:  # named after the temporary file, which is gone
+        raise PostFileError("<editor>", exc.reason, exc.line) from None
+    path.unlink(missing_ok=True)
+    return text
 
 
 def add(
@@ -71,7 +90,10 @@ def add(
 
     archive = open_archive()
     if file == "-" or (file is None and not sys.stdin.isatty()):
-        text, source = sys.stdin.buffer.read().decode("utf-8", "strict"), "<stdin>"
+        from opedarchive.model import decode_post_bytes, read_stream_limited
+
+        source = "<stdin>"
+        text = decode_post_bytes(read_stream_limited(sys.stdin.buffer, source), source)
     elif file is None:
         edited = _text_from_editor(ADD_TEMPLATE, ".txt")
         text = "\n".join(line for line in edited.splitlines() if not line.startswith("#"))
@@ -89,7 +111,7 @@ def add(
     if as_json:
         print_json({"id": post_id, "paths": rel})
         return
-    print(post_id)
+    echo(post_id)
     for path in rel:
         say(f"wrote {path}")
 
@@ -101,7 +123,7 @@ def edit(
     """Open one version of a post in $VISUAL or $EDITOR; the result is validated and saved
     atomically, or refused with the reason (the file is then left as it was)."""
     from opedarchive.adding import validate_edited
-    from opedarchive.archive import atomic_write
+    from opedarchive.model import decode_post_bytes, read_limited
 
     archive = open_archive()
     resolved = archive.resolve(post_id)
@@ -110,18 +132,88 @@ def edit(
     if version is None or version.path is None:
         raise OpedError(f"{resolved} has no '{lang}' version (it has {', '.join(post.languages)})")
     path = version.path
-    original_text = path.read_text(encoding="utf-8")
-    edited = _text_from_editor(original_text, f".{version.lang}.md")
-    if edited == original_text:
-        say(f"{resolved}: no changes")
-        return
+    shown = os.path.relpath(path, archive.root)
+    before = read_limited(path)
+    original_text = decode_post_bytes(before, path)
+    kept: Path | None
     try:
-        validate_edited(archive, path, edited, version.lang)
+        edited, kept = _edited(original_text, f".{version.lang}.md")
     except PostFileError as exc:
         where = f"line {exc.line}: " if exc.line else ""
         raise OpedError(f"{path}: not saved: {where}{exc.reason}") from None
-    atomic_write(path, edited.encode("utf-8"))
-    say(f"saved {os.path.relpath(path, archive.root)}")
+    try:
+        if edited == original_text:
+            say(f"{resolved}: no changes")
+            return
+        try:
+            validate_edited(archive, path, edited, version.lang)
+        except PostFileError as exc:
+            where = f"line {exc.line}: " if exc.line else ""
+            raise OpedError(f"{path}: not saved: {where}{exc.reason}") from None
+        try:
+            _save(archive, path, before, edited)
+        except EditConflict:
+            raise
+        except OpedError as exc:
+            kept_name, kept = kept, None  # the only copy of the edit now: left for the user
+            raise OpedError(f"{exc}; your text is kept in {kept_name}") from None
+        say(f"saved {shown}")
+    finally:
+        if kept is not None:
+            kept.unlink(missing_ok=True)
+
+
+class EditConflict(OpedError):
+    """The file changed while it was being edited: both versions are kept."""
+
+
+def _save(archive: Archive, path: Path, before: bytes, edited: str) -> None:
+    """Replace `path` with `edited`, unless it is no longer `before` (someone saved it, or
+    removed it, meanwhile): then it is left as it is and the edit goes to a recovery file
+    beside it (EditConflict says where). Under the archive's lock, so that of two `edit`s
+    saving at once, one sees the other's change."""
+    from opedarchive.archive import atomic_write
+
+    data = edited.encode("utf-8")
+    with archive.lock():
+        try:
+            with path.open("rb") as fh:
+                now: bytes | None = fh.read(len(before) + 1)  # more than before: changed
+        except FileNotFoundError:
+            now = None
+        except OSError as exc:
+            raise OpedError(f"{path}: not saved: cannot read it again: {exc.strerror}") from None
+        if now == before:
+            try:
+                atomic_write(path, data)
+            except OSError as exc:
+                raise OpedError(f"{path}: not saved: {exc.strerror}") from None
+            return
+        recovery = _recovery_file(path, data)
+        what = "was removed" if now is None else "was changed by someone else"
+        raise EditConflict(f"{path} {what} while you were editing it; it is left as it is now, and your "
+                           f"version is saved in {recovery}: compare the two and edit again")
+
+
+def _recovery_file(path: Path, data: bytes) -> Path:
+    """`data` in a new file beside `path`, `<name>.edit-<time>` (not a post file: `list`,
+    `check` and the index leave it alone)."""
+    import time
+
+    from opedarchive.archive import atomic_write
+
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for n in range(1, 100):
+        recovery = path.with_name(f"{path.name}.edit-{stamp}" + (f"-{n}" if n > 1 else ""))
+        try:
+            atomic_write(recovery, data, exclusive=True)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise OpedError(f"{path}: not saved: it changed while you were editing it, and your version "
+                            f"could not be saved beside it: {exc.strerror}") from None
+        return recovery
+    raise OpedError(f"{path}: not saved: it changed while you were editing it")
 
 
 def rm(

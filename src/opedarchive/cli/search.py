@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from datetime import date
@@ -23,6 +24,7 @@ QUERY_HELP = (
     "filters author: tag: lang: outlet: kind: year:. Khmer is found inside words; case, zero-width "
     "spaces, Khmer spelling variants and Khmer digits do not matter."
 )
+_SURROGATE = re.compile("[\ud800-\udfff]")
 NO_FTS_NOTE = ("Note: this Python's SQLite has no FTS5 trigram tokenizer; searching by scanning "
                "every post (slower on big archives).")
 
@@ -69,6 +71,7 @@ def search(
     text = " ".join(words or [])
     options = {"author": author, "tag": tag, "lang": lang, "outlet": outlet, "kind": kind,
                "year": None if year is None else str(year)}
+    _check_text([("QUERY", text), *((f"--{key}", value) for key, value in options.items() if value is not None)])
     query = parse(text, allow_empty=any(v is not None for v in (*options.values(), since, until)))
     query.filters.extend((key, value) for key, value in options.items() if value is not None)
     since_day, until_day = _day(since, "--since"), _day(until, "--until")
@@ -92,6 +95,16 @@ def search(
     out().print(SearchResults(entries))
 
 
+def _check_text(values: list[tuple[str, str]]) -> None:
+    """A byte of an argument that is not UTF-8 (a lone surrogate, as Python passes it on) cannot
+    be searched for: a usage error. (Control characters are searched for like any other.)"""
+    from opedarchive.model import char_problem
+
+    for name, value in values:
+        if _SURROGATE.search(value):
+            raise UsageError(f"{name}: {char_problem(_SURROGATE.search(value).group())}")  # type: ignore[union-attr]
+
+
 def _load_output_modules(as_json: bool) -> None:
     import opedarchive.snippet
     import opedarchive.views.results  # noqa: F401
@@ -107,11 +120,11 @@ def _load_output_modules(as_json: bool) -> None:
 def _body(archive: Archive, hit: Hit) -> str | None:
     """The body of a hit's file, without parsing its front matter: the index holds the title
     and date, and found the file readable when it was last checked (a moment ago)."""
-    from opedarchive.model import body_of, decode_post_bytes
+    from opedarchive.model import body_of, decode_post_bytes, read_limited
 
     path = archive.root / hit.path
     try:
-        return body_of(decode_post_bytes(path.read_bytes(), path))
+        return body_of(decode_post_bytes(read_limited(path), path))
     except (OSError, PostFileError, ValueError):
         return None  # changed or gone since the index was brought up to date
 

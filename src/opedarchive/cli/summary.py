@@ -35,11 +35,13 @@ def summary(
     if as_json:
         print_json(figures.to_json())
         return
+    from opedarchive.text.visible import visible
+    from opedarchive.views.shown import shown_summary
     from opedarchive.views.summary import render_summary
 
     model = width_model(khmer_width, archive)
     by_month = year is not None or len(figures.by_year) == 1
-    out().print(render_summary(figures, archive.config.title, model, by_month=by_month))
+    out().print(render_summary(shown_summary(figures), visible(archive.config.title), model, by_month=by_month))
 
 
 def register(app: typer.Typer) -> None:

@@ -14,10 +14,26 @@ from typing import Any
 
 from opedarchive.errors import OpedError
 from opedarchive.importers.textpost import Part, paragraphs_of, parse_part, split_languages
-from opedarchive.model import Version, decode_post_bytes, nfc, render_post, validate_lang
+from opedarchive.model import (
+    MAX_POST_BYTES,
+    MB,
+    Version,
+    body_problem,
+    decode_post_bytes,
+    nfc,
+    read_limited,
+    render_post,
+    validate_lang,
+    value_problem,
+)
 from opedarchive.text.script import detect_language
 
-MAX_SOURCE_BYTES = 512 * 1024 * 1024
+# The largest source read whole (a saved page; a feed, which feedparser reads whole): checked
+# from its size, or by reading no more, before it is read.
+MAX_SOURCE_BYTES = 64 * MB
+# The largest item of a source read as a stream: a line of JSON Lines, a post object of a JSON
+# export, a WordPress <item> (its XML): its text must then fit a post (MAX_POST_BYTES).
+MAX_ITEM_BYTES = 64 * MB
 
 
 class SourceError(OpedError):
@@ -85,13 +101,25 @@ class ImportItem:
 
 
 def check_version(version: Version) -> None:
-    """Refuse a version that could not be written as a valid post file."""
+    """Refuse a version that could not be written as a valid post file, or not read back."""
     if not validate_lang(version.lang):
         raise SourceError(f"not a language code: {version.lang!r}")
     if not str(version.meta.get("title") or "").strip():
         raise SourceError("no title")
     if not isinstance(version.meta.get("date"), (date, datetime)):
         raise SourceError("no date")
+    problem = value_problem(version.meta) or body_problem(version.body)
+    if problem is not None:
+        raise SourceError(problem)
+    if not version.body.strip() and not version.meta.get("images"):
+        raise SourceError("no text (neither a body nor an image)")
+    check_text_size(len(version.body.encode("utf-8", "surrogatepass")), "the text")
+
+
+def check_text_size(size: int, what: str) -> None:
+    """Refuse a text of `size` bytes that no post file could hold."""
+    if size > MAX_POST_BYTES:
+        raise SourceError(f"{what} is too large for a post ({size // MB} MB; the limit is {MAX_POST_BYTES // MB} MB)")
 
 
 _NOT_WORDS = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|[^\w\u17b4-\u17d3\u0300-\u036f]+|_+")
@@ -137,14 +165,8 @@ def content_hash(body: str) -> str:
 def read_text_source(path: Path) -> str:
     """A text source as a string, with a one-line error for anything unreadable."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(f"{path}: cannot read: {exc.strerror}") from None
-    if len(data) > MAX_SOURCE_BYTES:
-        raise SourceError(f"{path}: too large to import ({len(data) // 2**20} MB)")
-    try:
-        return decode_post_bytes(data, path) if len(data) <= 16 * 2**20 else data.decode("utf-8-sig")
-    except (OpedError, UnicodeDecodeError) as exc:
+        return decode_post_bytes(read_limited(path, MAX_SOURCE_BYTES), path, MAX_SOURCE_BYTES)
+    except OpedError as exc:
         raise SourceError(str(exc)) from None
 
 

@@ -11,17 +11,19 @@ from typing import Any
 
 import feedparser
 
+from opedarchive.errors import OpedError
 from opedarchive.importers.base import (
     MAX_SOURCE_BYTES,
     ImportItem,
     SourceError,
     bilingual_versions,
+    check_text_size,
     parse_date_value,
     unique,
 )
 from opedarchive.importers.htmltext import html_to_markdown, plain
 from opedarchive.importers.wxr import WP_NS
-from opedarchive.model import validate_lang
+from opedarchive.model import read_limited, validate_lang
 
 NAME = "feed"
 _ROOT = re.compile(r"<(?:rss|feed|rdf:RDF)\b")
@@ -92,6 +94,10 @@ def entry_item(entry: Any, where: str, outlet: str, feed_lang: str) -> ImportIte
         html, declared = _text_of(detail)
         if html.strip():
             notices.append(f"{where}: the feed has no full text for '{title}'; its summary was imported")
+    try:
+        check_text_size(len(html.encode("utf-8", "surrogatepass")), "the entry's text")
+    except SourceError as exc:
+        return ImportItem(where=where, error=str(exc))
     body, images = html_to_markdown(html) if html.strip() else ("", [])
     if not body and not images:
         return ImportItem(where=where, error="an entry with no text (neither content nor summary)")
@@ -120,11 +126,9 @@ def entry_item(entry: Any, where: str, outlet: str, feed_lang: str) -> ImportIte
 def read(path: Path) -> Iterator[ImportItem]:
     """Items of an RSS or Atom feed, one per entry."""
     try:
-        if path.stat().st_size > MAX_SOURCE_BYTES:
-            raise SourceError(f"{path}: too large to import")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(f"{path}: cannot read: {exc.strerror}") from None
+        data = read_limited(path, MAX_SOURCE_BYTES)
+    except OpedError as exc:
+        raise SourceError(str(exc)) from None
     parsed = feedparser.parse(data, resolve_relative_uris=False, sanitize_html=True)
     entries = parsed.get("entries") or []
     if parsed.get("bozo") and not entries:

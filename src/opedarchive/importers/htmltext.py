@@ -23,6 +23,38 @@ _BLOCK_CLOSE = re.compile(rf"(</{_BLOCKS}>)", re.I)
 _MANY_BLANKS = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "object", "embed", "form", "button", "svg")
+# Tags nested deeper than this are left out as the HTML is parsed, their text kept in the
+# deepest tag kept: the conversion to Markdown recurses a few frames per level, and 400 nested
+# or unclosed tags ran out of Python's stack. Real posts nest a dozen levels or so.
+MAX_HTML_DEPTH = 64
+# Tags that hold no other tag (void elements, and those whose content is raw text) are kept at
+# any depth: leaving one out would lose an image, or turn a script into text.
+_LEAF_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+                        "track", "wbr", "script", "style", "textarea", "title", "noscript", "iframe", "xmp"})
+
+
+class _ShallowSoup(BeautifulSoup):
+    """BeautifulSoup that leaves out the tags nested deeper than MAX_HTML_DEPTH (and their
+    end tags), keeping what they hold: the tree it builds is never deeper than that, plus
+    one level of tags that hold no tag."""
+
+    def reset(self) -> None:
+        super().reset()
+        self.left_out: dict[str, int] = {}
+
+    def handle_starttag(self, name: str, namespace: str | None, nsprefix: str | None, attrs: Any,
+                        sourceline: int | None = None, sourcepos: int | None = None,
+                        namespaces: dict[str, str] | None = None) -> Tag | None:
+        if len(self.tagStack) > MAX_HTML_DEPTH and name not in _LEAF_TAGS:
+            self.left_out[name] = self.left_out.get(name, 0) + 1
+            return None
+        return super().handle_starttag(name, namespace, nsprefix, attrs, sourceline, sourcepos, namespaces)
+
+    def handle_endtag(self, name: str, nsprefix: str | None = None) -> None:
+        if self.left_out.get(name):
+            self.left_out[name] -= 1
+            return
+        super().handle_endtag(name, nsprefix)
 
 
 class _Converter(MarkdownConverter):
@@ -75,7 +107,7 @@ def html_to_markdown(html: str, *, stored: bool = False) -> tuple[str, list[dict
             html = autop(html)
     elif not _BLOCK_TAG.search(html):
         html = autop(html)
-    soup = BeautifulSoup(html, "html.parser")
+    soup = _ShallowSoup(html, "html.parser")
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
     images: list[dict[str, str]] = []

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from opedarchive.importers.base import ImportItem, SourceError, parse_date_value
-from opedarchive.model import Version
+from opedarchive.importers.base import MAX_ITEM_BYTES, ImportItem, SourceError, parse_date_value
+from opedarchive.model import MB, Version
 
 NAME = "json"
 CHUNK = 1 << 20
@@ -30,7 +30,7 @@ def detect(path: Path, head: str) -> bool:
 def is_json_line(line: str) -> bool:
     try:
         return isinstance(json.loads(line), dict)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
 
 
@@ -110,6 +110,9 @@ def iter_array(path: Path) -> Iterator[tuple[int, Any]]:
                         value, end = decoder.raw_decode(buf, pos)
                         break
                     except json.JSONDecodeError:
+                        if len(buf) - pos > MAX_ITEM_BYTES:
+                            raise SourceError(f"{path}: post {n + 1} is larger than {MAX_ITEM_BYTES // MB} MB "
+                                              "(the limit); the rest of the file was not read") from None
                         if eof or not fill():
                             raise
                 n += 1
@@ -120,6 +123,10 @@ def iter_array(path: Path) -> Iterator[tuple[int, Any]]:
                     return
         except (ValueError, UnicodeDecodeError) as exc:
             raise SourceError(f"{path}: not valid JSON after {done} post(s): {exc}") from None
+        except RecursionError:
+            raise SourceError(f"{path}: not valid JSON after {done} post(s): nested too deeply") from None
+        except OSError as exc:
+            raise SourceError(f"{path}: cannot read: {exc.strerror}") from None
 
 
 def read(path: Path) -> Iterator[ImportItem]:

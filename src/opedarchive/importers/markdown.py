@@ -21,7 +21,7 @@ from frontmatter.default_handlers import BaseHandler, YAMLHandler
 from opedarchive.errors import OpedError
 from opedarchive.importers.base import ImportItem, as_list, language_of, parse_date_value, unique
 from opedarchive.importers.parallel import Workers, batches
-from opedarchive.model import KNOWN_KEYS, Version, decode_post_bytes, load_yaml, validate_lang
+from opedarchive.model import KNOWN_KEYS, Version, decode_post_bytes, load_yaml, read_limited, validate_lang
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -109,17 +109,26 @@ def _site(path: Path) -> _Site:
 
 
 def _walk(folder: Path) -> Iterator[Path]:
-    """Markdown files under `folder` in name order; hidden and build folders left out."""
+    """Markdown files under `folder` in name order (depth first); hidden and build folders
+    left out. Without recursion: a folder tree may be deeper than Python's stack."""
+    pending: list[Iterator[os.DirEntry[str]]] = []
     try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        pending.append(iter(sorted(os.scandir(folder), key=lambda e: e.name)))
     except OSError:
         return
-    for entry in entries:
+    while pending:
+        entry = next(pending[-1], None)
+        if entry is None:
+            pending.pop()
+            continue
         if entry.name.startswith("."):
             continue
         if entry.is_dir(follow_symlinks=False):
             if entry.name not in SKIP_DIRS:
-                yield from _walk(Path(entry.path))
+                try:
+                    pending.append(iter(sorted(os.scandir(entry.path), key=lambda e: e.name)))
+                except OSError:
+                    continue
         elif entry.name.lower().endswith(SUFFIXES) and entry.is_file():
             yield Path(entry.path)
 
@@ -154,6 +163,8 @@ def _split(text: str, path: Path) -> tuple[dict[str, Any], str, str]:
                 raise ValueError(f"invalid YAML in front matter{at}: {exc.problem or exc.context}") from None
             except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
                 raise ValueError(f"invalid {style.upper()} in front matter: {exc}") from None
+            except RecursionError:
+                raise ValueError(f"invalid {style.upper()} in front matter: nested too deeply") from None
             if not isinstance(meta, dict):
                 raise ValueError("front matter is not a mapping of keys to values")
             return meta, body, style
@@ -203,7 +214,7 @@ def _truthy(value: Any) -> bool:
 def _read_doc(path: Path, site: _Site) -> _Doc:
     doc = _Doc(path)
     try:
-        text = decode_post_bytes(path.read_bytes(), path)
+        text = decode_post_bytes(read_limited(path), path)
         raw, body, style = _split(text, path)
     except OpedError as exc:
         doc.error = getattr(exc, "reason", str(exc))
@@ -319,7 +330,7 @@ def _pairing_key(path: Path, site: _Site) -> tuple[str, ...]:
     read has a key of its own; one that reads but turns out bad joins the group its name puts
     it in (and is reported there)."""
     try:
-        text = decode_post_bytes(path.read_bytes(), path)
+        text = decode_post_bytes(read_limited(path), path)
     except (OpedError, OSError):
         return ("error", str(path))
     first = text[: text.find("\n")] if "\n" in text else text

@@ -43,6 +43,9 @@ def parse_page(text: str, source: str = "<page>") -> Iterator[ImportItem]:
         if not parts or not parts[0].title:
             yield ImportItem(where=where, error="a post with no title")
             continue
+        if any(not part.body.strip() and not part.images for part in parts):
+            yield ImportItem(where=where, error="a post with no text")
+            continue
         by = (m["by"] or "").strip()
         for part in parts:
             if part.date is None:

