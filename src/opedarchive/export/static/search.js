@@ -105,7 +105,10 @@
   var PUNCTUATION = /^[\p{P}\p{S}]$/u;
   var UNPRINTABLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u;
 
-  function QueryError(message) { this.message = "malformed query: " + message; }
+  function QueryError(message, whole) { this.message = whole ? message : "malformed query: " + message; }
+
+  // query.MAX_QUERY_CHARS: a longer query is refused before it is parsed.
+  var MAX_QUERY_CHARS = 10000;
 
   // Python's repr() of a string, as the terminal's messages show a token.
   function pyRepr(text) {
@@ -254,6 +257,11 @@
 
   // query.parse: {groups: [[Term]], excluded: [Term], filters: [[key, value]], negated: [[key, value]]}.
   function parse(text) {
+    var length = Array.from(text).length;
+    if (length > MAX_QUERY_CHARS) {
+      throw new QueryError("the query is too long (" + length.toLocaleString("en-US") + " characters; the limit is "
+        + MAX_QUERY_CHARS.toLocaleString("en-US") + ")", true);
+    }
     var query = { groups: [], excluded: [], filters: [], negated: [] };
     var list = tokens(text), pendingOr = false;
     for (var index = 0; index < list.length; index++) {
@@ -885,7 +893,7 @@
       status.textContent = "Searching…";
       var parsed;
       try {
-        parsed = parse(query);
+        parsed = parse(text);  // as typed: the terminal does not trim it either
       } catch (e) {
         if (!(e instanceof QueryError)) { throw e; }
         status.textContent = e.message + ".";
