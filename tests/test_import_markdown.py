@@ -155,3 +155,19 @@ def test_an_archive_folder_imports_as_it_stands(bundled: Path, archive: Path, cl
     for path in sorted((REPO / "archive" / "posts").rglob("*.md")):
         twin = archive / path.relative_to(REPO / "archive")
         assert twin.read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), path.name
+
+
+def test_a_link_to_a_file_outside_the_folder_is_not_imported(archive: Path, cli: Invoke, tmp_path: Path) -> None:
+    """Nothing from elsewhere comes into the archive (and onto its website) through a link."""
+    secret = tmp_path / "private" / "diary.md"
+    secret.parent.mkdir()
+    secret.write_text("---\ntitle: Private diary\ndate: 2021-01-01\n---\n\nNot for the archive.\n")
+    folder = tmp_path / "blog"
+    folder.mkdir()
+    (folder / "post.md").write_text("---\ntitle: Public post\ndate: 2021-02-01\n---\n\nHello.\n")
+    (folder / "diary.md").symlink_to(secret)
+    (folder / "again.md").symlink_to(folder / "post.md")  # a link inside the folder is read
+    result = cli("import", str(folder))
+    assert result.exit_code == 0, result.stderr
+    listed = cli("list", "--json").stdout
+    assert "Public post" in listed and "Private diary" not in listed

@@ -112,6 +112,7 @@ def _walk(folder: Path) -> Iterator[Path]:
     """Markdown files under `folder` in name order (depth first); hidden and build folders
     left out. Without recursion: a folder tree may be deeper than Python's stack."""
     pending: list[Iterator[os.DirEntry[str]]] = []
+    inside = folder.resolve()
     try:
         pending.append(iter(sorted(os.scandir(folder), key=lambda e: e.name)))
     except OSError:
@@ -130,6 +131,10 @@ def _walk(folder: Path) -> Iterator[Path]:
                 except OSError:
                     continue
         elif entry.name.lower().endswith(SUFFIXES) and entry.is_file():
+            # A symbolic link to a file outside the folder imported is not read: nothing from
+            # elsewhere comes into the archive (and so onto its website) through one.
+            if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(inside):
+                continue
             yield Path(entry.path)
 
 
