@@ -83,11 +83,13 @@ def print_paged(renderable: RenderableType, *, paging: bool = True) -> None:
 
     console = out()
     is_terminal = paging and sys.stdout.isatty()
+    # The views fit their lines to the width themselves: Rich's cropping would only measure
+    # every line again (half the time of showing a 15 MB body).
     if not is_terminal:
-        console.print(renderable)
+        console.print(renderable, crop=False)
         return
     with console.capture() as capture:
-        console.print(renderable)
+        console.print(renderable, crop=False)
     text = capture.get()
     if not page(text, is_terminal=True, height=shutil.get_terminal_size().lines):
         sys.stdout.write(text)
