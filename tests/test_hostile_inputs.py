@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from test_bad_inputs import _without_root_powers
 from test_import_wxr import item, wxr
 
 from conftest import SEED_PAGE, Invoke
@@ -509,12 +510,6 @@ def test_an_index_build_on_a_full_disk(seeded: Path, cli: Invoke, monkeypatch: p
     assert listed.exit_code == 0 and len(json.loads(listed.stdout)) == 4
 
 
-def _without_root_powers() -> list[str]:
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    assert setpriv, "setpriv (util-linux) is needed to test permissions as root"
-    return [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--"]
 
 
 def test_edit_and_watch_in_a_read_only_archive(seeded: Path, tmp_path: Path) -> None:
