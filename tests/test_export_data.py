@@ -108,3 +108,31 @@ def test_json_and_jsonl_exports_import_back_identically(cli: Invoke, bundled: Pa
         assert result.exit_code == 0, result.stderr
         copies = {p.relative_to(target): p.read_bytes() for p in (target / "posts").rglob("*.md")}
         assert copies == originals
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_written_as_text(cli: Invoke, archive: Path,
+                                                                    tmp_path: Path) -> None:
+    folder = archive / "posts" / "2023"
+    folder.mkdir(parents=True)
+    (folder / "2023-01-01-formula.en.md").write_text(
+        '---\ntitle: "=HYPERLINK(\\"https://evil.example/\\",\\"click\\")"\ndate: 2023-01-01\nlang: en\n'
+        'authors: ["@SUM(A1:A9)"]\ntags: ["+1", "-2"]\n---\n\n- a list item first\n')
+    assert cli("export", "--csv", str(tmp_path / "posts.csv")).exit_code == 0
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "posts.csv").read_text(encoding="utf-8"))))
+    assert rows[0]["title"] == "'=HYPERLINK(\"https://evil.example/\",\"click\")"
+    assert rows[0]["authors"] == "'@SUM(A1:A9)" and rows[0]["tags"] == "'+1; -2"
+    assert rows[0]["body"].startswith("'- a list item")
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row.values())
+
+
+def test_hugo_aliases_never_name_another_posts_page(cli: Invoke, archive: Path, tmp_path: Path) -> None:
+    """An imported `aliases:` naming another post's URL would replace its page with a redirect."""
+    folder = archive / "posts" / "2023"
+    folder.mkdir(parents=True)
+    (folder / "2023-01-01-victim.en.md").write_text("---\ntitle: Victim\ndate: 2023-01-01\nlang: en\n---\n\nReal.\n")
+    (folder / "2023-01-02-attacker.en.md").write_text(
+        "---\ntitle: Attacker\ndate: 2023-01-02\nlang: en\naliases: [/posts/2023-01-01-victim/, /old/attacker/]\n"
+        "---\n\nFake.\n")
+    assert cli("export", "--markdown", str(tmp_path / "hugo")).exit_code == 0
+    attacker = (tmp_path / "hugo/content/posts/2023/2023-01-02-attacker.en.md").read_text()
+    assert "victim" not in attacker and "/old/attacker/" in attacker  # its own old address is kept

@@ -21,6 +21,15 @@ COLUMNS = (
 LIST_SEPARATOR = "; "
 
 
+# A cell starting with one of these is a formula to a spreadsheet (`=HYPERLINK(…)`, `@SUM(…)`):
+# it is written after an apostrophe, which spreadsheets show as text (OWASP's advice).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
 def chunks(archive: Archive, posts: list[Post]) -> Iterator[str]:
     """The header, then one CSV row per version."""
     buffer = io.StringIO()
@@ -29,13 +38,13 @@ def chunks(archive: Archive, posts: list[Post]) -> Iterator[str]:
     for post in sorted_posts(posts):
         original = post.original.lang
         for version in post.versions.values():
-            writer.writerow([
+            writer.writerow([_cell(value) for value in [
                 post.id, version.lang, "yes" if version.lang == original else "no",
                 json_value(version.date), version.title, LIST_SEPARATOR.join(version.authors),
                 version.get("affiliation"), version.get("outlet"), version.get("kind"),
                 LIST_SEPARATOR.join(version.tags), version.get("source_url"), version.get("translator"),
                 " ".join(version.get("summary").split()), _rel(version.path, archive.root), version.body,
-            ])
+            ]])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

@@ -61,10 +61,26 @@ def front_matter(post: Post, version: Version) -> dict[str, Any]:
     return meta
 
 
-def render_version(post: Post, version: Version) -> str:
-    """The text of one Hugo content file."""
+def _own_aliases(meta: dict[str, Any], post: Post, others: set[str]) -> None:
+    """Drop the `aliases` (Hugo redirect pages) that name another post's page: an imported
+    alias must not replace that post with a redirect. Aliases of the post's own are kept."""
+    aliases = meta.get("aliases")
+    if aliases is None:
+        return
+    kept = [a for a in (aliases if isinstance(aliases, list) else [aliases]) if isinstance(a, str)
+            and not any(part in others for part in a.lower().strip("/").split("/"))]
+    if kept:
+        meta["aliases"] = kept
+    else:
+        del meta["aliases"]
+
+
+def render_version(post: Post, version: Version, others: set[str] | None = None) -> str:
+    """The text of one Hugo content file (`others`: the ids of the other posts exported)."""
     body = version.body.strip("\n")
-    return f"---\n{dump_yaml(front_matter(post, version))}---\n\n{body}\n"
+    meta = front_matter(post, version)
+    _own_aliases(meta, post, (others or set()) - {post.id})
+    return f"---\n{dump_yaml(meta)}---\n\n{body}\n"
 
 
 def export(archive: Archive, posts: list[Post], target: Path, *, clean: bool = False, force: bool = False
@@ -81,10 +97,11 @@ def export(archive: Archive, posts: list[Post], target: Path, *, clean: bool = F
         for item in sorted(layouts.iterdir(), key=lambda t: t.name):
             if item.name.endswith(".html"):
                 out.write(f"layouts/{item.name}", item.read_bytes())
+        ids = {post.id.lower() for post in posts}
         for post in posts:
             for version in post.versions.values():
                 rel = f"content/posts/{post.id[:4]}/{post.id}.{version.lang}.md"
-                text = render_version(post, version)
+                text = render_version(post, version, ids)
                 key = digest(text)
                 if not out.fresh(rel, key):
                     out.write(rel, text.encode("utf-8"), key)
