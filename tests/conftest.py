@@ -71,3 +71,20 @@ def bundled(tmp_path: Path) -> Path:
     target = tmp_path / "bundled"
     shutil.copytree(REPO / "archive", target)
     return target
+
+
+def drain_pty(leader: int, timeout: float = 30) -> bytes:
+    """Everything written to a pseudo-terminal until its writers close it (or `timeout` s of quiet)."""
+    import os
+    import select
+
+    shown = b""
+    while select.select([leader], [], [], timeout)[0]:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # Linux: EIO once every writer has closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    return shown

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import pty
-import select
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 
 from test_import_wxr import WXR, item, post_files, wxr
 
-from conftest import DATA, SEED_PAGE, Invoke
+from conftest import DATA, SEED_PAGE, Invoke, drain_pty
 
 IMPORT = DATA / "import"
 
@@ -152,18 +151,7 @@ def _run_in_terminal(args: list[str], cwd: Path) -> tuple[str, str]:
     proc = subprocess.Popen([sys.executable, "-m", "opedarchive", *args], cwd=cwd, stdout=subprocess.PIPE,
                             stderr=follower, stdin=subprocess.DEVNULL, env=env)
     os.close(follower)
-    shown = b""
-    while True:
-        ready, _, _ = select.select([leader], [], [], 30)
-        if not ready:
-            break
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        shown += chunk
+    shown = drain_pty(leader)
     out = proc.stdout.read().decode() if proc.stdout else ""
     proc.wait(timeout=60)
     os.close(leader)

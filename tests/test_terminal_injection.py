@@ -9,7 +9,6 @@ import json
 import os
 import pty
 import re
-import select
 import shlex
 import shutil
 import subprocess
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Invoke
+from conftest import Invoke, drain_pty
 
 # CSI (clear the screen), OSC (set the window title; write the clipboard), DCS, NEL, as C1 controls.
 C1 = "\x9b2J \x9d0;pwned\x9c \x9d52;c;aGk=\x9c \x90q\x9c \x85"
@@ -136,15 +135,7 @@ def _on_a_terminal(args: list[str], cwd: Path) -> str:
     proc = subprocess.Popen([sys.executable, "-m", "opedarchive", *args], cwd=cwd, stdout=follower,
                             stderr=follower, stdin=subprocess.DEVNULL, env=env)
     os.close(follower)
-    shown = b""
-    while select.select([leader], [], [], 30)[0]:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        shown += chunk
+    shown = drain_pty(leader)
     proc.wait(timeout=60)
     os.close(leader)
     return shown.decode("utf-8", "replace")
