@@ -273,16 +273,15 @@ def join_pieces(pieces: list[tuple[str, dict[str, Any]]]) -> dict[str, bytes]:
     for name, cache in pieces:
         bases.append([name, total, int(cache["docs"])])
         total += int(cache["docs"])
-    merged: dict[str, list[Any]] = {}  # term → [count, last doc, segments]
+    merged: dict[str, list[Any]] = {}  # term → [count, segments]
     for (_, base, _), (_, cache) in zip(bases, pieces, strict=True):
         for term, segment in cache["terms"].items():
             entry = merged.get(term)
             if entry is None:
-                merged[term] = [segment[2], base + segment[1], [(base, segment)]]
+                merged[term] = [segment[2], [(base, segment)]]
             else:
-                entry[2].append((base, segment))
                 entry[0] += segment[2]
-                entry[1] = base + segment[1]
+                entry[1].append((base, segment))
     files: dict[str, bytes] = {}
     firsts: list[str] = []  # what the manifest names each term file by
     bucket: list[list[Any]] = []
@@ -301,7 +300,7 @@ def join_pieces(pieces: list[tuple[str, dict[str, Any]]]) -> dict[str, bytes]:
 
     facets: dict[str, list[str]] = {}
     for term in sorted(merged, key=_utf16):
-        count, _, segments = merged[term]
+        count, segments = merged[term]
         if count >= dense:  # in a large share of the documents: their numbers only (see DENSE_SHARE)
             row: list[Any] = [term, count, _joined(segments, scores=False), 1]
         else:
