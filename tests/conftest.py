@@ -43,7 +43,7 @@ def cli() -> Invoke:
     """Run `opedarchive ARGS…` in-process; returns exit code, stdout and stderr apart."""
     runner = CliRunner()
 
-    def invoke(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Run:
+    def invoke(*args: str, input: str | bytes | None = None, env: dict[str, str | None] | None = None) -> Run:
         result = runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
         return Run(result.exit_code, result.stdout, result.stderr)
 

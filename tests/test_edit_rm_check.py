@@ -45,15 +45,18 @@ def test_edit_refuses_a_missing_title(seeded: Path, cli: Invoke, tmp_path: Path)
     editor = _editor(tmp_path, "open(path, 'w', encoding='utf-8').write(text.replace('title:', 'titel:', 1))\n")
     result = cli("edit", JOKE, env={"EDITOR": editor})
     assert result.exit_code == 1
-    assert result.stderr.endswith("not saved: missing required key 'title'\n")
+    assert "not saved: missing required key 'title'; your text is kept in " in result.stderr
 
 
 def test_edit_without_changes_and_without_editor(seeded: Path, cli: Invoke, tmp_path: Path) -> None:
     unchanged = cli("edit", JOKE, env={"EDITOR": _editor(tmp_path, "")})
     assert (unchanged.exit_code, unchanged.stderr) == (0, f"{JOKE}: no changes\n")
-    no_editor = cli("edit", JOKE)
+    empty = tmp_path / "no-editors"
+    empty.mkdir()
+    no_editor = cli("edit", JOKE, env={"PATH": str(empty)})
     assert no_editor.exit_code == 2
-    assert no_editor.stderr == "Error: no editor: set $VISUAL or $EDITOR (or give a FILE, or '-' for stdin)\n"
+    assert no_editor.stderr == ("Error: no editor: set $VISUAL or $EDITOR, or install nano or vi "
+                                "(or give a FILE, or '-' for stdin)\n")
     failing = cli("edit", JOKE, env={"EDITOR": f"{sys.executable} -c 'raise SystemExit(3)'"})
     assert (failing.exit_code, failing.stderr) == (1, "Error: the editor exited with status 3; nothing saved\n")
 
@@ -137,3 +140,52 @@ def test_init_twice(archive: Path, cli: Invoke) -> None:
     assert result.stderr == "Error: archive is already an archive (opedarchive.toml exists)\n"
     assert (archive / ".gitignore").read_text() == ".opedarchive/\n"
     assert 'languages = ["en", "km"]' in (archive / "opedarchive.toml").read_text()
+
+
+def _on_path(folder: Path, name: str, python_code: str) -> None:
+    """An executable `name` in `folder` that runs `python_code` with the file's path in `path`."""
+    folder.mkdir(exist_ok=True)
+    script = folder / name
+    script.write_text(f"#!{sys.executable}\nimport sys\npath = sys.argv[1]\n"
+                      "text = open(path, encoding='utf-8').read()\n" + python_code, encoding="utf-8")
+    script.chmod(0o755)
+
+
+def test_edit_without_visual_or_editor_falls_back_to_nano_then_vi(seeded: Path, cli: Invoke, tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    _on_path(bin_dir, "vi", "open(path, 'w', encoding='utf-8').write(text.replace('Kangaroo', 'Vi'))\n")
+    result = cli("edit", JOKE, env={"PATH": str(bin_dir), "VISUAL": None, "EDITOR": None})
+    assert (result.exit_code, result.stderr) == (0, f"saved posts/2022/{JOKE}.en.md\n")
+    assert "Vi Court" in (seeded / f"posts/2022/{JOKE}.en.md").read_text(encoding="utf-8")
+    _on_path(bin_dir, "nano", "open(path, 'w', encoding='utf-8').write(text.replace('Vi Court', 'Nano Court'))\n")
+    result = cli("edit", JOKE, env={"PATH": str(bin_dir), "VISUAL": None, "EDITOR": None})
+    assert result.exit_code == 0, result.stderr
+    assert "Nano Court" in (seeded / f"posts/2022/{JOKE}.en.md").read_text(encoding="utf-8")
+
+
+def test_a_refused_edit_is_kept_and_resume_reopens_it(seeded: Path, cli: Invoke, tmp_path: Path) -> None:
+    path = seeded / f"posts/2022/{JOKE}.en.md"
+    before = path.read_bytes()
+    breaking = _editor(tmp_path, "open(path, 'w', encoding='utf-8').write("
+                                 "text.replace('title:', 'titel:', 1) + 'My long paragraph of new text.\\n')\n")
+    result = cli("edit", JOKE, env={"EDITOR": breaking})
+    assert result.exit_code == 1
+    assert path.read_bytes() == before
+    [recovery] = list(path.parent.glob(f"{path.name}.edit-*"))
+    assert "My long paragraph of new text." in recovery.read_text(encoding="utf-8")
+    assert result.stderr.count("\n") == 1
+    assert "not saved: missing required key 'title'; your text is kept in " in result.stderr
+    assert recovery.name in result.stderr
+    assert result.stderr.endswith(f"`opedarchive edit {JOKE} --resume` reopens it\n")
+    # The recovery file is not a post: list and check leave it alone.
+    assert cli("check").exit_code == 0
+    fixing = tmp_path / "fix"
+    fixing.mkdir()
+    editor = _editor(fixing, "assert 'My long paragraph' in text\n"
+                             "open(path, 'w', encoding='utf-8').write(text.replace('titel:', 'title:', 1))\n")
+    resumed = cli("edit", JOKE, "--resume", env={"EDITOR": editor})
+    assert (resumed.exit_code, resumed.stderr) == (0, f"saved posts/2022/{JOKE}.en.md\n")
+    assert "My long paragraph of new text." in path.read_text(encoding="utf-8")
+    assert not recovery.exists()
+    nothing = cli("edit", JOKE, "--resume", env={"EDITOR": editor})
+    assert (nothing.exit_code, nothing.stderr) == (1, f"Error: {JOKE}: no unsaved edit of its 'en' version to resume\n")

@@ -104,6 +104,21 @@ def test_phrase_or_and_exclusion(seeded: Path, cli: Invoke) -> None:
     assert found(cli, "ឆ្នោត -ភ្លើងទៀន") == set()  # both Khmer posts name the Candlelight Party
 
 
+def test_a_query_word_starting_with_a_dash_is_not_an_option(seeded: Path, cli: Invoke) -> None:
+    """`search '-kind:letter election'` and `search election -candlelight --limit 5` work as the
+    help says; a mistyped long option is still an error, not a search."""
+    assert found(cli, "-kind:letter election") == found(cli, "election", "-kind:letter") == {
+        (MACHINE, "en"), (RECIPES, "en")}
+    assert found(cli, "election", "-candlelight", "--lang", "en") == {(MACHINE, "en"), (RECIPES, "en")}
+    assert found(cli, "-candlelight", "election") == {(MACHINE, "en"), (RECIPES, "en")}
+    result = cli("search", "-candlelight")
+    assert result.exit_code == 2
+    assert "nothing to search for" in result.stderr
+    result = cli("search", "--limt", "3", "election")
+    assert result.exit_code == 2
+    assert "No such option: --limt" in result.stderr
+
+
 def test_exclusion_of_khmer(seeded: Path, cli: Invoke) -> None:
     assert found(cli, "--", "ឆ្នោត", "-កំពង់ធំ") == {(EN_15, "km")}
     assert found(cli, "ឆ្នោត -កំពង់ធំ") == {(EN_15, "km")}

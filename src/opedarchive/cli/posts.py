@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import shlex
 import subprocess
@@ -26,11 +27,22 @@ in the other script become the second language. Lines that start with '#' are dr
 """
 
 
+# Tried in this order when neither $VISUAL nor $EDITOR is set (Debian's choice, then the two
+# editors nearly every Unix has).
+FALLBACK_EDITORS = ("sensible-editor", "nano", "vi")
+
+
 def _editor() -> list[str]:
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    if not editor:
-        raise UsageError("no editor: set $VISUAL or $EDITOR (or give a FILE, or '-' for stdin)")
-    return shlex.split(editor)
+    if editor:
+        return shlex.split(editor)
+    import shutil
+
+    for name in FALLBACK_EDITORS:
+        found = shutil.which(name)
+        if found:
+            return [found]
+    raise UsageError("no editor: set $VISUAL or $EDITOR, or install nano or vi (or give a FILE, or '-' for stdin)")
 
 
 def _run_editor(path: Path) -> None:
@@ -119,9 +131,17 @@ def add(
 def edit(
     post_id: Annotated[str, typer.Argument(metavar="ID", help="A post id or any unique prefix of one.")],
     lang: Annotated[str | None, typer.Option(help="Which language to edit (default: the original).")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Reopen the text of an edit that was not saved (kept in a recovery file beside the post).")] = False,
 ) -> None:
-    """Open one version of a post in $VISUAL or $EDITOR; the result is validated and saved
-    atomically, or refused with the reason (the file is then left as it was)."""
+    """Open one version of a post in $VISUAL or $EDITOR (else sensible-editor, nano or vi);
+    the result is validated and saved atomically. An edit that is refused is kept in a
+    recovery file beside the post, whose path is printed; --resume reopens it.
+
+    Examples:
+      opedarchive edit 2022-06-24
+      opedarchive edit 2022-06-24 --lang km
+      opedarchive edit 2022-06-24 --resume
+    """
     from opedarchive.adding import validate_edited
     from opedarchive.model import decode_post_bytes, read_limited
 
@@ -135,32 +155,57 @@ def edit(
     shown = os.path.relpath(path, archive.root)
     before = read_limited(path)
     original_text = decode_post_bytes(before, path)
+    recovered = _recovery_files(path)
+    if resume and not recovered:
+        raise OpedError(f"{resolved}: no unsaved edit of its '{version.lang}' version to resume")
+    start = decode_post_bytes(read_limited(recovered[-1]), recovered[-1]) if resume else original_text
     kept: Path | None
     try:
-        edited, kept = _edited(original_text, f".{version.lang}.md")
+        edited, kept = _edited(start, f".{version.lang}.md")
     except PostFileError as exc:
         where = f"line {exc.line}: " if exc.line else ""
         raise OpedError(f"{path}: not saved: {where}{exc.reason}") from None
+    again = f"; `opedarchive edit {resolved}{'' if lang is None else f' --lang {lang}'} --resume` reopens it"
     try:
         if edited == original_text:
             say(f"{resolved}: no changes")
+            _forget(recovered if resume else [])
             return
         try:
             validate_edited(archive, path, edited, version.lang)
         except PostFileError as exc:
             where = f"line {exc.line}: " if exc.line else ""
-            raise OpedError(f"{path}: not saved: {where}{exc.reason}") from None
+            recovery = _recovery_file(path, edited.encode("utf-8"))
+            _forget(recovered if resume else [])
+            raise OpedError(f"{path}: not saved: {where}{exc.reason}; your text is kept in "
+                            f"{os.path.relpath(recovery)}{again}") from None
         try:
             _save(archive, path, before, edited)
-        except EditConflict:
-            raise
+        except EditConflict as exc:
+            _forget(recovered if resume else [])
+            raise EditConflict(f"{exc}{again}") from None
         except OpedError as exc:
             kept_name, kept = kept, None  # the only copy of the edit now: left for the user
             raise OpedError(f"{exc}; your text is kept in {kept_name}") from None
+        _forget(recovered if resume else [])
         say(f"saved {shown}")
     finally:
         if kept is not None:
             kept.unlink(missing_ok=True)
+
+
+def _recovery_files(path: Path) -> list[Path]:
+    """The recovery files of `path` (`<name>.edit-<time>`), oldest first."""
+    try:
+        return sorted(path.parent.glob(f"{glob.escape(path.name)}.edit-*"), key=lambda p: p.name)
+    except OSError:
+        return []
+
+
+def _forget(paths: list[Path]) -> None:
+    """Remove recovery files whose text is now saved or kept in a newer one."""
+    for stale in paths:
+        stale.unlink(missing_ok=True)
 
 
 class EditConflict(OpedError):

@@ -9,6 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from opedarchive.cli.common import open_archive, out, plain_output, plain_width, print_json, say
 from opedarchive.errors import PostFileError, UsageError
@@ -63,8 +64,7 @@ def search(
 ) -> None:
     """Search every post in every language; best hits first. Exit 1 when nothing matches.
 
-    Quote a query that excludes words, or put it after --:
-    search 'election -court', search -- election -court.
+    A word starting with - excludes it: search election -court, search '-kind:letter election'.
     """
     from opedarchive.query import parse
 
@@ -183,6 +183,43 @@ def reindex() -> None:
         + (f" ({len(problems)} unreadable)." if problems else "."))
 
 
+class QueryWordsCommand(TyperCommand):
+    """A command whose arguments are query words, some of which start with `-` (`-court`,
+    `-kind:letter`): every argument that is not one of the command's own options (or an
+    option's value) is passed on after `--`, so click never reads it as an option. An unknown
+    `--long-option` is still an error (a mistyped `--limt` should not become a search)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if "--" not in args:
+            args = _query_words_last(self, args)
+        return super().parse_args(ctx, args)
+
+
+def _query_words_last(command: TyperCommand, args: list[str]) -> list[str]:
+    # (click is Typer's own copy from Typer 0.22 on: the parameters are read by duck typing.)
+    known = {"--help", "-h"}
+    valued: set[str] = set()
+    for param in command.params:
+        if getattr(param, "param_type_name", "") == "option":
+            names = [*param.opts, *param.secondary_opts]
+            known.update(names)
+            if not getattr(param, "is_flag", False) and not getattr(param, "count", False):
+                valued.update(names)
+    options: list[str] = []
+    words: list[str] = []
+    rest = iter(args)
+    for arg in rest:
+        if arg in known or (arg.startswith("--") and len(arg) > 2):
+            options.append(arg)
+            if arg in valued:
+                value = next(rest, None)
+                if value is not None:
+                    options.append(value)
+        else:
+            words.append(arg)
+    return [*options, "--", *words] if words else options
+
+
 def register(app: typer.Typer) -> None:
-    app.command()(search)
+    app.command(cls=QueryWordsCommand)(search)
     app.command()(reindex)
