@@ -35,7 +35,7 @@ typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
 pytest: $(VENV)/.installed system-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --no-skips
 
 test: lint typecheck pytest
 

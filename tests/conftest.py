@@ -17,6 +17,34 @@ SEED_PAGE = DATA / "blog-page-2022-06.txt"
 REPO = Path(__file__).parent.parent
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--no-skips", action="store_true",
+                     help="Fail the run when any test is skipped (`make test` and CI set it: every program a "
+                     "test needs is installed by `make system-deps`, so a skip means a check did not run).")
+
+
+_SKIPPED: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        _SKIPPED.append(f"{report.nodeid}: {reason}")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _SKIPPED and session.config.getoption("--no-skips") and exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int,
+                            config: pytest.Config) -> None:
+    if _SKIPPED and config.getoption("--no-skips"):
+        terminalreporter.section("skipped tests fail this run (--no-skips)", red=True)
+        for line in _SKIPPED:
+            terminalreporter.line(line, red=True)
+
+
 @dataclass
 class Run:
     """The outcome of one command."""
@@ -36,6 +64,10 @@ def _clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.chdir(tmp_path)
+    # The Khmer word segmenter's budget is one command's (text.width); each test starts afresh.
+    from opedarchive.text import width
+
+    monkeypatch.setattr(width._SEGMENTED, "budget", width.WORD_BREAK_BUDGET)
 
 
 @pytest.fixture

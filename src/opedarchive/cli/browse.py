@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from opedarchive.cli import filters
-from opedarchive.cli.common import open_archive, out, print_json, say
+from opedarchive.cli.common import complete_post_id, open_archive, out, print_json, say
 from opedarchive.cli.paging import KhmerWidthOption, print_paged, width_model
 from opedarchive.errors import OpedError, UsageError
 
@@ -59,11 +59,11 @@ def list_posts(
     from opedarchive.views.table import post_table
 
     console = out()
-    console.print(post_table([shown_post(post) for post in posts], console.width))
+    console.print(post_table([shown_post(post) for post in posts], console.width), crop=False)
 
 
 def show(
-    post_id: Annotated[str, typer.Argument(metavar="ID", help="A post id or any unique prefix of one.")],
+    post_id: Annotated[str, typer.Argument(metavar="ID", help="A post id or any unique prefix of one.", autocompletion=complete_post_id)],
     lang: Annotated[str | None, typer.Option(help="Show only this language (default: every language).")] = None,
     langs: Annotated[str | None, typer.Option(metavar="LANG,LANG", help="The languages to show, in order, e.g. en,km (side by side: the first two).")] = None,
     side_by_side: Annotated[bool | None, typer.Option("--side-by-side/--stacked", help="Two languages in columns, paragraph against paragraph, or one after the other. Default: side by side when the terminal is at least 100 columns wide.", show_default=False)] = None,

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import typer
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -25,6 +27,30 @@ def open_archive() -> Archive:
     from opedarchive.archive import Archive
 
     return Archive.open(State.archive_path)
+
+
+def complete_post_id(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion of a post id: the ids of the archive's post files that start with what
+    was typed (read from the file names only; nothing is opened or indexed)."""
+    from opedarchive.archive import split_file_name
+    from opedarchive.paths import POSTS_DIR, archive_root, is_post_folder_name
+
+    explicit = ctx.find_root().params.get("archive")
+    posts = os.path.join(archive_root(None if explicit is None else str(explicit)), POSTS_DIR)
+    ids: set[str] = set()
+    try:
+        with os.scandir(posts) as years:
+            for year in years:
+                if not year.is_dir(follow_symlinks=False) or not is_post_folder_name(year.name):
+                    continue
+                with os.scandir(year.path) as files:
+                    for entry in files:
+                        parts = split_file_name(entry.name)
+                        if parts and parts[0].startswith(incomplete):
+                            ids.add(parts[0])
+    except OSError:
+        return []
+    return sorted(ids)
 
 
 def _width() -> int | None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from opedarchive.cli.common import echo, open_archive, print_json, say
+from opedarchive.cli.common import complete_post_id, echo, open_archive, print_json, say
 from opedarchive.errors import OpedError, PostFileError, UsageError
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def add(
     tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag; repeat for more.")] = None,
     source_url: Annotated[str | None, typer.Option("--source-url", help="Where the piece can be read online.")] = None,
     lang: Annotated[str | None, typer.Option(help="Language code of the text (else detected by script).")] = None,
-    translation_of: Annotated[str | None, typer.Option("--translation-of", metavar="ID", help="Add the text as another language of this post.")] = None,
+    translation_of: Annotated[str | None, typer.Option("--translation-of", metavar="ID", autocompletion=complete_post_id, help="Add the text as another language of this post.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the new post's id and files as JSON.")] = False,
 ) -> None:
     """Add a post from a file, stdin or $EDITOR. Language, title, dateline and signature are
@@ -129,7 +129,7 @@ def add(
 
 
 def edit(
-    post_id: Annotated[str, typer.Argument(metavar="ID", help="A post id or any unique prefix of one.")],
+    post_id: Annotated[str, typer.Argument(metavar="ID", help="A post id or any unique prefix of one.", autocompletion=complete_post_id)],
     lang: Annotated[str | None, typer.Option(help="Which language to edit (default: the original).")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Reopen the text of an edit that was not saved (kept in a recovery file beside the post).")] = False,
 ) -> None:
@@ -262,7 +262,7 @@ def _recovery_file(path: Path, data: bytes) -> Path:
 
 
 def rm(
-    post_id: Annotated[str, typer.Argument(metavar="ID", help="A post id or any unique prefix of one.")],
+    post_id: Annotated[str, typer.Argument(metavar="ID", help="A post id or any unique prefix of one.", autocompletion=complete_post_id)],
     lang: Annotated[str | None, typer.Option(help="Remove only this language's file.")] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:

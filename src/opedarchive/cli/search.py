@@ -92,7 +92,7 @@ def search(
 
     if plain_output() and write_plain(entries, plain_width(), sys.stdout):
         return
-    out().print(SearchResults(entries))
+    out().print(SearchResults(entries), crop=False)
 
 
 def _check_text(values: list[tuple[str, str]]) -> None:

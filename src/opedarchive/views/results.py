@@ -71,7 +71,8 @@ def wrap(text: str, width: int) -> Iterator[tuple[int, int]]:
 
 
 # One line as laid out: its pieces of (text, style), the spans to highlight (offsets in the
-# whole line), and how Rich cuts it if it is too wide ("crop" or "ellipsis"; never wrapped).
+# whole line), and how Rich cuts it if it is too wide ("crop", "ellipsis", or "ignore" for a
+# line that is never cut: an id; never wrapped).
 Line = tuple[list[tuple[str, str]], list[tuple[int, int]], str]
 # What Rich removes from text (control codes): a line holding one is left to Rich.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -105,12 +106,23 @@ def layout(entries: list[ResultEntry], width: int) -> Iterator[Line]:
                         parallel=None if entry.parallel is None else _shown(entry.parallel))
         if n:
             yield [("", "")], [], "crop"
-        yield [(entry.date[:10], "cyan"), (f"  {entry.lang}  ", "magenta"), (entry.post_id, "")], [], "ellipsis"
+        yield from _heading(entry, width)
         yield from _block(entry.title, width, style="bold")
         if entry.snippet.text:
             yield from _block(entry.snippet, width)
         if entry.parallel is not None:
             yield from _block(entry.parallel, width, style="dim", prefix=f"{INDENT}{entry.parallel_lang}│ ")
+
+
+def _heading(entry: ResultEntry, width: int) -> Iterator[Line]:
+    """Date, language and id on one line; the id on a line of its own where they do not fit.
+    An id is never cut (a terminal narrower than the id wraps it, and copies it back whole)."""
+    date, lang = (entry.date[:10], "cyan"), (f"  {entry.lang}", "magenta")
+    if len(entry.date[:10]) + len(lang[0]) + 2 + len(entry.post_id) <= width:
+        yield [date, (f"{lang[0]}  ", "magenta"), (entry.post_id, "")], [], "ignore"
+        return
+    yield [date, lang], [], "ellipsis"
+    yield [(entry.post_id, "")], [], "ignore"
 
 
 def plain_lines(entries: list[ResultEntry], width: int) -> list[str] | None:
@@ -123,7 +135,7 @@ def plain_lines(entries: list[ResultEntry], width: int) -> list[str] | None:
         text = "".join(piece for piece, _ in pieces)
         if _CONTROL.search(text):
             return None
-        if cell_len(text) > width:
+        if cell_len(text) > width and overflow != "ignore":
             text = set_cell_size(text, width - 1) + "…" if overflow == "ellipsis" else set_cell_size(text, width)
         lines.append(text)
     return lines
