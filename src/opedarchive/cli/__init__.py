@@ -16,7 +16,21 @@ from opedarchive.launch import invoked_command
 
 
 class OpedGroup(TyperGroup):
-    """Turns OpedError into `Error: …` on stderr and its exit code, never a traceback."""
+    """Turns OpedError into `Error: …` on stderr and its exit code, never a traceback; gives
+    each command its examples and, in the list of commands, its whole first sentence."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        from opedarchive.cli.examples import epilog
+
+        command = super().get_command(ctx, cmd_name)
+        if command is not None and command.epilog is None:
+            command.epilog = epilog(cmd_name)
+        if command is not None and command.short_help is None and command.help:
+            # Click cuts the description at the column's width with "..."; the whole first
+            # sentence is wrapped instead.
+            first = command.help.split("\n\n")[0]
+            command.short_help = " ".join(first.split()).split(". ")[0].rstrip(".") + "."
+        return command
 
     def invoke(self, ctx: Any) -> Any:
         try:

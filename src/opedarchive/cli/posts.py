@@ -136,11 +136,6 @@ def edit(
     """Open one version of a post in $VISUAL or $EDITOR (else sensible-editor, nano or vi);
     the result is validated and saved atomically. An edit that is refused is kept in a
     recovery file beside the post, whose path is printed; --resume reopens it.
-
-    Examples:
-      opedarchive edit 2022-06-24
-      opedarchive edit 2022-06-24 --lang km
-      opedarchive edit 2022-06-24 --resume
     """
     from opedarchive.adding import validate_edited
     from opedarchive.model import decode_post_bytes, read_limited
