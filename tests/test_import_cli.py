@@ -89,12 +89,13 @@ def test_dry_run_shows_what_would_be_written(archive: Path, cli: Invoke) -> None
         "would create Candlelight arrest is a joke (en, km)",
         "would create Voters deserve a neutral referee (en, km)",
     ]
-    assert result.stderr.splitlines()[-1] == "6 would create, 0 skipped, 0 failed (dry run: nothing written)"
+    assert result.stderr.splitlines()[-1] == ("6 would create, 0 skipped, 0 failed, 3 left out "
+                                              "(dry run: nothing written)")
     assert post_files(archive) == []
     cli("import", str(WXR))
     again = cli("import", "--dry-run", str(WXR))
     assert again.stdout == ""
-    assert again.stderr.splitlines()[-1] == "0 would create, 6 skipped, 0 failed (dry run: nothing written)"
+    assert again.stderr.splitlines()[-1] == "0 would create, 6 skipped, 0 failed, 3 left out (dry run: nothing written)"
 
 
 def test_several_sources_in_one_command(archive: Path, cli: Invoke) -> None:
@@ -139,7 +140,7 @@ def test_a_translation_is_added_to_the_post_already_there(archive: Path, cli: In
     result = cli("import", str(pair))
     assert result.exit_code == 0
     assert result.stdout == "added km to 2022-06-01-the-vote\n"
-    assert result.stderr.splitlines()[-1] == "0 created, 1 translation(s) added, 0 skipped, 0 failed"
+    assert result.stderr.splitlines()[-1] == "0 created, 1 translation(s) added, 1 skipped, 0 failed"
     assert post_files(archive) == ["2022-06-01-the-vote.en.md", "2022-06-01-the-vote.km.md"]
 
 

@@ -30,7 +30,7 @@ def test_hugo_site(archive: Path, cli: Invoke) -> None:
     ]
     assert result.stderr.splitlines() == [
         f"Notice: {HUGO}: not imported: 1 Hugo section page(s) (_index.md)",
-        "4 created, 0 skipped, 0 failed",
+        "4 created, 0 skipped, 0 failed, 1 left out",
     ]
     posts = archive / "posts" / "2022"
     recipes, body = read_post(posts / f"{RECIPES}.en.md")
@@ -58,7 +58,7 @@ def test_hugo_site(archive: Path, cli: Invoke) -> None:
     assert neutral_km["date"] == datetime(2022, 6, 13, 10, 3)  # a TOML local date-time
     courts, _ = read_post(posts / "2022-07-02-notes-on-the-courts.en.md")
     assert courts == {"title": "Notes on the courts", "date": datetime(2022, 7, 2, 21, 5, tzinfo=timezone.utc),
-                      "lang": "en", "tags": ["Justice"], "draft": True, "weight": 3}
+                      "lang": "en", "tags": ["Justice"], "draft": True, "visibility": "draft", "weight": 3}
 
 
 def test_jekyll_site(archive: Path, cli: Invoke) -> None:

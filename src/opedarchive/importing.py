@@ -39,6 +39,7 @@ class ImportReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (where, why)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (where, why)
     notices: list[str] = field(default_factory=list)
+    left_out: list[tuple[str, str, int]] = field(default_factory=list)  # (where, what, how many)
 
 
 @dataclass
@@ -47,7 +48,9 @@ class Seen:
     with the post it belongs to, and each post's languages."""
 
     hashes: dict[str, str] = field(default_factory=dict)
-    urls: dict[str, str] = field(default_factory=dict)
+    # source URL → (post, title key, day) of each version that gave it: a URL alone is not the
+    # post (link posts share the page they link to), a URL with the same title or day is.
+    urls: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
     languages: dict[str, frozenset[str]] = field(default_factory=dict)
     # One shared set per combination of languages: a post then costs a dict entry, not a set.
     _shared: dict[frozenset[str], frozenset[str]] = field(default_factory=dict)
@@ -57,25 +60,46 @@ class Seen:
         langs = self.languages.get(post_id, frozenset()) | {v.lang for v in versions}
         self.languages[post_id] = self._shared.setdefault(langs, langs)
         for i, version in enumerate(versions):
-            key = keys[i] if keys is not None else content_hash(version.body)
+            key = dedupe_key(version, keys[i] if keys is not None else None)
             if key != EMPTY_HASH:
                 self.hashes.setdefault(key, post_id)
             url = version.get("source_url")
             if url:
-                self.urls.setdefault(url, post_id)
+                self.urls.setdefault(url, []).append((post_id, _title_key(version), version.day.isoformat()))
 
     def match(self, versions: list[Version], keys: list[str]) -> tuple[str, str]:
         """(post, why) of the post these versions (with these body hashes) are already part
         of, else ("", "")."""
-        for key in keys:
+        for version, key in zip(versions, keys, strict=False):
+            key = dedupe_key(version, key)
             post_id = self.hashes.get(key, "") if key != EMPTY_HASH else ""
             if post_id:
                 return post_id, "same text"
         for version in versions:
-            post_id = self.urls.get(version.get("source_url"), "") if version.get("source_url") else ""
-            if post_id:
-                return post_id, "same source_url"
+            url = version.get("source_url")
+            if not url or url not in self.urls:
+                continue
+            title, day = _title_key(version), version.day.isoformat()
+            for post_id, their_title, their_day in self.urls[url]:
+                if title == their_title or day == their_day:
+                    return post_id, "same source_url"
         return "", ""
+
+
+def dedupe_key(version: Version, key: str | None = None) -> str:
+    """The dedupe key of a version: its body's content hash (`key`, where already known); for a
+    version with no words (an image post), one made of its title, day and images instead, so
+    that importing it again finds it."""
+    key = key if key is not None else content_hash(version.body)
+    if key != EMPTY_HASH:
+        return key
+    images = version.meta.get("images")
+    srcs = [str(i.get("src", "")) for i in images if isinstance(i, dict)] if isinstance(images, list) else []
+    return "empty:" + content_hash("\n".join([_title_key(version), version.day.isoformat(), *srcs]))
+
+
+def _title_key(version: Version) -> str:
+    return " ".join(version.title.casefold().split())
 
 
 def existing_keys(archive: Archive) -> Seen:
@@ -246,13 +270,17 @@ def run_import(
     *,
     dry_run: bool = False,
     on_item: Callable[[ImportItem], None] | None = None,
+    seen: Seen | None = None,
 ) -> ImportReport:
     """Write every new item as a post. An item already present (a body with the same words,
     or the same source URL) is skipped — or, when it brings a language the post lacks, that
-    language is added to it. A bad item is reported with its place and the rest go on."""
+    language is added to it. A bad item is reported with its place and the rest go on. A dry
+    run of several sources passes one `seen` to each (from `existing_keys`), so that a post the
+    first would create counts as there for the next."""
     report = ImportReport()
     mark = archive.written_mark()  # before reading: a post added meanwhile changes it
-    seen = existing_keys(archive)
+    if seen is None or not dry_run:
+        seen = existing_keys(archive)
     writer = None if dry_run else Writer(archive, seen=seen, mark=mark)
     where_of: dict[str, str] = {}
     try:
@@ -295,6 +323,7 @@ def _run(
         if on_item is not None:
             on_item(item)
         report.notices.extend(item.notices)
+        report.left_out.extend(item.left_out)
         if item.error:
             report.failed.append((item.where, item.error))
             continue
@@ -324,6 +353,11 @@ def _run(
             if not new:
                 report.skipped.append((item.where, f"already in the archive as {post_id} ({why})"))
                 continue
+            if len(new) < len(versions):  # the versions it already has are skipped, and said so
+                kept = {v.lang for v, _ in new}
+                old = [v.lang for v in versions if v.lang not in kept]
+                report.skipped.append((item.where, f"the {', '.join(old)} version(s) already in the archive as "
+                                                   f"{post_id} ({why})"))
             if writer is not None:
                 writer.add(post_id, [v for v, _ in new])
                 where_of[post_id] = item.where

@@ -64,6 +64,7 @@ def _report_json(source: Path, name: str, report: ImportReport, dry_run: bool) -
         "added": [{"id": i, "languages": langs} for i, langs in report.added],
         "skipped": [{"where": w, "reason": why} for w, why in report.skipped],
         "failed": [{"where": w, "reason": why} for w, why in report.failed],
+        "left_out": [{"where": w, "what": what, "count": n} for w, what, n in report.left_out],
         "notices": report.notices,
     }
 
@@ -94,7 +95,7 @@ def import_(
     unless given. Translations are paired. Posts already in the archive (same text or same
     source URL) are skipped, so re-running an import adds nothing."""
     from opedarchive.importers import detect_format, estimate_count, read_source, reader
-    from opedarchive.importing import run_import
+    from opedarchive.importing import existing_keys, run_import
 
     archive = open_archive()
     for source in sources:
@@ -105,11 +106,13 @@ def import_(
         reader(fmt)  # an unknown name is a usage error (exit 2) before anything is read
     names = [detect_format(source) if fmt == "auto" else fmt for source in sources]
     reports = []
+    # A dry run writes nothing: the sources share what the archive would hold after each.
+    seen = existing_keys(archive) if dry_run and len(sources) > 1 else None
     for source, name in zip(sources, names, strict=True):
         progress = Progress(str(source), estimate_count(name, source) if sys.stderr.isatty() else None)
         try:
             report = run_import(archive, read_source(name, source, include_pages=include_pages),
-                                dry_run=dry_run, on_item=progress)
+                                dry_run=dry_run, on_item=progress, seen=seen)
         finally:
             progress.close()
         reports.append((source, name, report))
@@ -123,8 +126,10 @@ def import_(
         created = sum(len(r.created) for _, _, r in reports)
         added = sum(len(r.added) for _, _, r in reports)
         skipped = sum(len(r.skipped) for _, _, r in reports)
+        left_out = sum(n for _, _, r in reports for _, _, n in r.left_out)
         extended = f", {added} translation(s) {'would be ' if dry_run else ''}added" if added else ""
         say(f"{created} {verb}{extended}, {skipped} skipped, {failed} failed"
+            + (f", {left_out} left out" if left_out else "")
             + (" (dry run: nothing written)" if dry_run else ""))
     if failed:
         raise typer.Exit(1)

@@ -51,6 +51,8 @@ class ImportItem:
     parts: list[Part] = field(default_factory=list)
     error: str = ""
     notices: list[str] = field(default_factory=list)
+    # What the source holds but the import leaves out on purpose: (place, what, how many).
+    left_out: list[tuple[str, str, int]] = field(default_factory=list)
     extra_meta: dict[str, object] = field(default_factory=dict)
     ready: list[Version] = field(default_factory=list)
     hashes: list[str] = field(default_factory=list)  # content_hash of each version, where known
@@ -174,7 +176,7 @@ def read_text_source(path: Path) -> str:
 
 _LOOSE_DATETIME = re.compile(
     r"^(?P<day>[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})(?:[T ]+(?P<h>[0-9]{1,2}):(?P<m>[0-9]{2})(?::(?P<s>[0-9]{2}))?"
-    r"(?:\.[0-9]+)?\s*(?P<tz>Z|[+-][0-9]{2}:?[0-9]{2})?)?$"
+    r"(?:\.(?P<frac>[0-9]+))?\s*(?P<tz>Z|[+-][0-9]{2}:?[0-9]{2})?)?$"
 )
 
 
@@ -200,7 +202,8 @@ def parse_date_value(value: Any) -> date | datetime | None:
                 digits = m["tz"][1:].replace(":", "")
                 offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
                 tz = timezone(-offset if m["tz"][0] == "-" else offset)
-            return datetime(y, mo, d, int(m["h"]), int(m["m"]), int(m["s"] or 0), tzinfo=tz)
+            micro = int((m["frac"] or "0")[:6].ljust(6, "0"))  # (kept: a round trip is exact)
+            return datetime(y, mo, d, int(m["h"]), int(m["m"]), int(m["s"] or 0), micro, tzinfo=tz)
         except ValueError:
             return None
     try:
@@ -216,6 +219,14 @@ def as_list(value: Any, *, sep: str | None = ",") -> list[str]:
     if isinstance(value, (list, tuple)):
         return [str(v).strip() for v in value if v is not None and str(v).strip()]
     return [s.strip() for s in str(value).split(sep) if s.strip()]
+
+
+def metadata_list(value: Any) -> list[str]:
+    """A list of names as Pelican reads one (and Docutils its `authors` field): a list as it is;
+    a string split at semicolons when it has any, else at commas."""
+    if isinstance(value, str):
+        return as_list(value, sep=";" if ";" in value else ",")
+    return as_list(value)
 
 
 def unique(values: list[str], drop: tuple[str, ...] = ()) -> list[str]:
@@ -241,9 +252,18 @@ def _size(run: list[list[str]]) -> int:
     return sum(len(block[0]) for block in run)
 
 
-def language_of(body: str) -> str:
-    """The language of a body by its script, judged on its first few thousand characters."""
-    return detect_language(body[:SAMPLE]) if body.strip() else "en"
+def language_of(body: str, title: str = "") -> str:
+    """The language of a text the source says nothing about: Khmer by its script; any other by
+    a language detector (`text.langid`) on its title and first few thousand characters; else
+    English."""
+    if not body.strip() and not title.strip():
+        return "en"
+    by_script = detect_language(body[:SAMPLE]) if body.strip() else "en"
+    if by_script != "en":
+        return by_script
+    from opedarchive.text.langid import guess_language
+
+    return guess_language(f"{title}\n\n{body[:SAMPLE]}") or "en"
 
 
 def bilingual_versions(meta: dict[str, Any], body: str, lang: str = "") -> list[Version]:

@@ -22,11 +22,12 @@ from opedarchive.importers.base import (
     unique,
 )
 from opedarchive.importers.htmltext import html_to_markdown, plain
-from opedarchive.importers.wxr import WP_NS
+from opedarchive.importers.wxr import is_wxr_head
 from opedarchive.model import read_limited, validate_lang
 
 NAME = "feed"
-_ROOT = re.compile(r"<(?:rss|feed|rdf:RDF)\b")
+# The root element, with or without a namespace prefix (`<rss>`, `<r:rss>`, `<rdf:RDF>`).
+_ROOT = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?(?:rss|feed|RDF)\b")
 _KHMER = re.compile("[\u1780-\u17ff]")
 # A summary this long, or the whole text again, is not a summary.
 MAX_SUMMARY = 1000
@@ -36,7 +37,7 @@ def detect(path: Path, head: str) -> bool:
     """An RSS, RDF or Atom document (and not a WordPress export, which is RSS too); a markup
     document, not JSON whose text quotes one."""
     text = head.lstrip("\ufeff \t\r\n")
-    return path.is_file() and text.startswith("<") and bool(_ROOT.search(text)) and WP_NS not in text
+    return path.is_file() and text.startswith("<") and bool(_ROOT.search(text)) and not is_wxr_head(text)
 
 
 def _text_of(detail: Any) -> tuple[str, str]:
@@ -76,7 +77,8 @@ def _authors(entry: Any) -> list[str]:
     return unique(names)
 
 
-def entry_item(entry: Any, where: str, outlet: str, feed_lang: str) -> ImportItem:
+def entry_item(entry: Any, where: str, outlet: str, feed_lang: str,
+               feed_links: frozenset[str] = frozenset()) -> ImportItem:
     """One feed entry as an item."""
     title = " ".join(plain(str(entry.get("title") or "")).split())
     if not title:
@@ -86,7 +88,8 @@ def entry_item(entry: Any, where: str, outlet: str, feed_lang: str) -> ImportIte
         return ImportItem(where=where, error="an entry with no date (no published or updated)")
     notices = []
     summary_html = str(entry.get("summary") or "")
-    contents = entry.get("content") or []
+    # An empty <content:encoded/> is no full text: the text is then in the summary beside it.
+    contents = [c for c in entry.get("content") or [] if str(c.get("value") or "").strip()]
     if contents:
         html, declared = _text_of(contents[0])
     else:
@@ -111,7 +114,7 @@ def entry_item(entry: Any, where: str, outlet: str, feed_lang: str) -> ImportIte
     if tags:
         meta["tags"] = [t for t in tags if t]
     link = str(entry.get("link") or "").strip()
-    if link:
+    if link and link not in feed_links:  # an entry with no link of its own gets the feed's
         meta["source_url"] = link
     if contents and summary_html.strip():
         summary = plain(summary_html)
@@ -139,5 +142,7 @@ def read(path: Path) -> Iterator[ImportItem]:
     if parsed.get("bozo"):
         yield ImportItem(where=str(path), notices=[
             f"{path}: the feed is not well-formed ({parsed.get('bozo_exception')}); read what could be read"])
+    own = (info.get("link"), *(link.get("href") for link in info.get("links") or []))
+    feed_links = frozenset(str(x).strip() for x in own if x and str(x).strip())
     for i, entry in enumerate(entries, 1):
-        yield entry_item(entry, f"{path}: entry {i}", outlet, feed_lang)
+        yield entry_item(entry, f"{path}: entry {i}", outlet, feed_lang, feed_links)

@@ -5,6 +5,7 @@ slug) — YAML `---` or TOML `+++` front matter. An opedarchive archive folder i
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -19,7 +20,7 @@ import yaml
 from frontmatter.default_handlers import BaseHandler, YAMLHandler
 
 from opedarchive.errors import OpedError
-from opedarchive.importers.base import ImportItem, as_list, language_of, parse_date_value, unique
+from opedarchive.importers.base import ImportItem, as_list, language_of, metadata_list, parse_date_value, unique
 from opedarchive.importers.parallel import Workers, batches
 from opedarchive.model import KNOWN_KEYS, Version, decode_post_bytes, load_yaml, read_limited, validate_lang
 
@@ -30,16 +31,25 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 NAME = "markdown"
 HAS_PAGES = True
-SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
-# Folders of a site that hold no posts (build output, themes, assets) or are not ours to read.
-SKIP_DIRS = {"node_modules", "_site", "public", "themes", "static", "assets", "layouts", "_layouts",
-             "_includes", "_sass", "_data", "output", "resources", "__pycache__"}
+SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mkdown")
+# Folders that never hold posts (installed packages, build output), and folders that hold none
+# when they sit at the top of the folder imported (a site's build output, themes, assets): deeper
+# down, `resources` or `static` may well be a section of posts. Either is left out with a notice
+# when it holds Markdown files.
+SKIP_ANYWHERE = {"node_modules", "_site", "__pycache__"}
+SKIP_AT_TOP = {"public", "themes", "static", "assets", "layouts", "_layouts", "_includes", "_sass", "_data",
+               "output", "resources"}
+# Markup that other site generators read and opedarchive does not: counted and reported, never
+# silently passed over.
+OTHER_MARKUP = (".rst", ".html", ".htm", ".adoc", ".asciidoc", ".org", ".textile", ".text", ".rmd", ".ipynb",
+                ".pandoc", ".mmd")
 HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml",
                 "config.json")
 # Front-matter keys that only told the old site how to lay a page out.
 PRESENTATION_KEYS = ("layout", "save_as", "url", "template")
 _LANG_SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)$")
-_JEKYLL_NAME = re.compile(r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})-(?P<slug>.+)$")
+_LANG_FOLDER = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
+_JEKYLL_NAME = re.compile(r"^(?P<date>[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})-(?P<slug>.+)$")
 _PELICAN_HEADER = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]*):[ \t]*(?P<value>.*)$")
 _HEADING = re.compile(r"^#[ \t]+(?P<title>.+?)[ \t#]*$", re.M)
 _FALSE = ("false", "no", "0", "off")
@@ -77,7 +87,7 @@ _TOML_HANDLER = _TOML()
 def detect(path: Path, head: str) -> bool:
     """A folder holding Markdown files, or one Markdown file with front matter or headers."""
     if path.is_dir():
-        return next(_walk(path), None) is not None
+        return next(_walk(path), None) is not None or next(_walk(path / "content"), None) is not None
     if path.suffix.lower() not in SUFFIXES:
         return False
     first = head.lstrip("\ufeff").split("\n", 1)[0]
@@ -95,6 +105,45 @@ class _Site:
     roots: list[Path]
     drafts: Path | None = None
     pages: Path | None = None
+    # Hugo's translation by content folder: each language's folder (`contentDir`), its language.
+    lang_dirs: dict[Path, str] = field(default_factory=dict)
+
+
+def _hugo_lang_dirs(path: Path) -> dict[Path, str]:
+    """The content folder of each language of a Hugo site: from its configuration's `contentDir`
+    (per language, and the default language's own), else `content/<code>/` folders named by
+    language codes when there are two or more of them."""
+    config: dict[str, Any] = {}
+    for name in HUGO_CONFIGS:
+        file = path / name
+        if not file.is_file():
+            continue
+        try:
+            text = decode_post_bytes(read_limited(file), file)
+            loaded = (tomllib.loads(text) if name.endswith(".toml") else
+                      json.loads(text) if name.endswith(".json") else load_yaml(text))
+        except (OpedError, OSError, ValueError, yaml.YAMLError, RecursionError):
+            continue
+        if isinstance(loaded, dict):
+            config = loaded
+            break
+    dirs: dict[Path, str] = {}
+    languages = config.get("languages")
+    if isinstance(languages, dict):
+        default = str(config.get("defaultContentLanguage") or config.get("defaultcontentlanguage") or "en")
+        if isinstance(config.get("contentDir"), str):
+            dirs[(path / config["contentDir"]).resolve()] = default
+        for code, settings in languages.items():
+            folder = (settings.get("contentDir") or settings.get("contentdir")) if isinstance(settings, dict) else None
+            tag = str(code).replace("_", "-")
+            if isinstance(folder, str) and validate_lang(tag):
+                dirs[(path / folder).resolve()] = tag
+    if not dirs and (path / "content").is_dir():
+        found = {(path / "content" / e.name).resolve(): e.name for e in os.scandir(path / "content")
+                 if e.is_dir() and _LANG_FOLDER.match(e.name) and validate_lang(e.name)}
+        if len(found) >= 2:
+            dirs = found
+    return dirs
 
 
 def _site(path: Path) -> _Site:
@@ -104,13 +153,30 @@ def _site(path: Path) -> _Site:
     if (path / "pelicanconf.py").is_file() and (path / "content").is_dir():
         return _Site("pelican", [path / "content"], pages=path / "content" / "pages")
     if (path / "content").is_dir() and any((path / name).is_file() for name in HUGO_CONFIGS):
-        return _Site("hugo", [path / "content"])
+        lang_dirs = _hugo_lang_dirs(path)
+        content = (path / "content").resolve()
+        roots = [path / "content"] + [d for d in lang_dirs if not d.is_relative_to(content) and d.is_dir()]
+        return _Site("hugo", roots, lang_dirs=lang_dirs)
     return _Site("folder", [path])
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+@dataclass
+class _LeftOut:
+    """What a walk passed over: folders not read (and the Markdown files in them), and files in
+    markup opedarchive does not read, by folder walked and suffix."""
+
+    folders: list[tuple[Path, int]] = field(default_factory=list)
+    markup: dict[tuple[Path, str], int] = field(default_factory=dict)
+
+
+def _markdown_count(folder: str) -> int:
+    return sum(1 for _, _, names in os.walk(folder) for name in names if name.lower().endswith(SUFFIXES))
+
+
+def _walk(folder: Path, left_out: _LeftOut | None = None) -> Iterator[Path]:
     """Markdown files under `folder` in name order (depth first); hidden and build folders
-    left out. Without recursion: a folder tree may be deeper than Python's stack."""
+    left out (and, with `left_out`, counted there). Without recursion: a folder tree may be
+    deeper than Python's stack."""
     pending: list[Iterator[os.DirEntry[str]]] = []
     inside = folder.resolve()
     try:
@@ -125,7 +191,10 @@ def _walk(folder: Path) -> Iterator[Path]:
         if entry.name.startswith("."):
             continue
         if entry.is_dir(follow_symlinks=False):
-            if entry.name not in SKIP_DIRS:
+            if entry.name in SKIP_ANYWHERE or (len(pending) == 1 and entry.name in SKIP_AT_TOP):
+                if left_out is not None and (found := _markdown_count(entry.path)):
+                    left_out.folders.append((Path(entry.path), found))
+            else:
                 try:
                     pending.append(iter(sorted(os.scandir(entry.path), key=lambda e: e.name)))
                 except OSError:
@@ -136,6 +205,9 @@ def _walk(folder: Path) -> Iterator[Path]:
             if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(inside):
                 continue
             yield Path(entry.path)
+        elif left_out is not None and entry.name.lower().endswith(OTHER_MARKUP) and entry.is_file():
+            key = (folder, os.path.splitext(entry.name)[1].lower())
+            left_out.markup[key] = left_out.markup.get(key, 0) + 1
 
 
 # ---------------------------------------------------------------------------- one file
@@ -151,11 +223,14 @@ class _Doc:
     key: tuple[str, ...] = ()
     is_translation: bool = False
     notices: list[str] = field(default_factory=list)
+    skip: bool = False  # the file says it is not to be published at all (Pelican `Status: skip`)
 
 
 def _split(text: str, path: Path) -> tuple[dict[str, Any], str, str]:
     """(metadata, body, style) of a file: YAML, TOML, Pelican headers, or none."""
     first = text.split("\n", 1)[0].strip()
+    if first == "---":
+        text = _dots_closed(text)
     for handler, style in ((_YAML_HANDLER, "yaml"), (_TOML_HANDLER, "toml")):
         if first == handler.START_DELIMITER:
             if len(handler.FM_BOUNDARY.findall(text)) < 2:
@@ -176,6 +251,19 @@ def _split(text: str, path: Path) -> tuple[dict[str, Any], str, str]:
     if _PELICAN_HEADER.match(first):
         return (*_pelican(text), "pelican")
     return {}, text, "none"
+
+
+def _dots_closed(text: str) -> str:
+    """YAML front matter closed by YAML's own end-of-document line `...` (Jekyll reads it) as
+    if closed by `---`."""
+    lines = text.split("\n")
+    for i in range(1, len(lines)):
+        line = lines[i].rstrip()
+        if line == "---":
+            return text
+        if line == "...":
+            return "\n".join([*lines[:i], "---", *lines[i + 1:]])
+    return text
 
 
 def _pelican(text: str) -> tuple[dict[str, Any], str]:
@@ -242,6 +330,8 @@ def _read_doc(path: Path, site: _Site) -> _Doc:
         heading = _HEADING.search(body)
         if heading and not body[: heading.start()].strip():
             title, body = heading["title"], body[heading.end():].strip("\n")
+    if title is None and jekyll:  # as Jekyll does: `2022-06-15-my-post.md` is "My Post"
+        title = " ".join(word[:1].upper() + word[1:] for word in jekyll["slug"].split("-") if word)
     if title is None:
         doc.error = "no title (no 'title' in the front matter and no '# heading' first)"
         return doc
@@ -249,7 +339,10 @@ def _read_doc(path: Path, site: _Site) -> _Doc:
     raw_date = _take(raw, "date", "publishdate", "pubdate", "published_at")
     when = parse_date_value(raw_date)
     if when is None and raw_date is None and jekyll:
-        when = date.fromisoformat(jekyll["date"])
+        try:
+            when = date(*(int(x) for x in jekyll["date"].split("-")))
+        except ValueError:
+            when = None
     if when is None and raw_date is None and site.drafts is not None and site.drafts in path.parents:
         when = date.fromtimestamp(path.stat().st_mtime)
         doc.notices.append(f"{path}: a draft with no date; dated by the file's time, {when.isoformat()}")
@@ -257,13 +350,17 @@ def _read_doc(path: Path, site: _Site) -> _Doc:
         doc.error = f"cannot read the date {raw_date!r}" if raw_date is not None else "no date"
         return doc
     meta["date"] = when
-    lang = str(_take(raw, "lang", "language", "locale") or file_lang or "")
-    lang = lang.replace("_", "-") if lang else language_of(body)
+    # The source's own word first: front matter, then the file's name, then its content folder.
+    lang = str(_take(raw, "lang", "language", "locale") or file_lang or _folder_lang(path, site)[0] or "")
+    lang = lang.replace("_", "-") if lang else language_of(body, str(meta["title"]))
     if not validate_lang(lang):
         doc.error = f"not a language code: {lang!r}"
         return doc
     space_tags = site.kind == "jekyll"
-    authors = as_list(_take(raw, "authors", "author"))
+    # `author` is one name, commas and all ("Sean Boots, Developer"); `authors` is a list, or a
+    # string split as Pelican splits it: at semicolons when it has any, else at commas.
+    plural, single = metadata_list(_take(raw, "authors")), as_list(_take(raw, "author"), sep="\n")
+    authors = plural or single
     if authors:
         meta["authors"] = unique(authors)
     for key in ("affiliation", "outlet", "kind"):
@@ -272,7 +369,10 @@ def _read_doc(path: Path, site: _Site) -> _Doc:
             meta[key] = value
     categories = _take(raw, "categories", "category")
     tags = _take(raw, "tags", "tag", "keywords")
-    all_tags = unique(_tag_list(categories, space_tags) + _tag_list(tags, space_tags))
+    if style == "pelican":  # Pelican's own rule; its `Category:` is one name
+        all_tags = unique(as_list(categories, sep="\n") + metadata_list(tags))
+    else:
+        all_tags = unique(_tag_list(categories, space_tags) + _tag_list(tags, space_tags))
     if all_tags:
         meta["tags"] = all_tags
     source_url = _take(raw, "source_url", "canonical_url", "canonicalurl", "canonical")
@@ -288,12 +388,20 @@ def _read_doc(path: Path, site: _Site) -> _Doc:
     draft = _take(raw, "draft")
     published = _take(raw, "published")
     status = _take(raw, "status")
+    visibility = _take(raw, "visibility")
+    status = str(status or "").strip().lower()
+    if status == "skip":  # Pelican: never to be published nor listed
+        doc.skip = True
+        return doc
     if draft is not None:
         meta["draft"] = _truthy(draft)
-    if (published is not None and not _truthy(published) and str(published).lower() in _FALSE) or \
-            str(status or "").lower() in ("draft", "hidden") or \
-            (site.drafts is not None and site.drafts in path.parents):
+    if meta.get("draft") or (published is not None and not _truthy(published) and str(published).lower() in _FALSE) \
+            or status in ("draft", "hidden", "private", "pending", "future", "scheduled") \
+            or (site.drafts is not None and site.drafts in path.parents):
         meta["draft"] = True
+        visibility = visibility or {"future": "scheduled", "": "draft"}.get(status, status)
+    if visibility is not None:
+        meta["visibility"] = visibility
     translation_key = _take(raw, "translationkey", "translation_key")
     translation = _take(raw, "translation")
     doc.is_translation = _truthy(translation)
@@ -305,7 +413,7 @@ def _read_doc(path: Path, site: _Site) -> _Doc:
     elif style == "pelican" and raw.get("slug"):
         doc.key = ("slug", str(raw["slug"]))
     else:
-        doc.key = _name_key(path)
+        doc.key = _name_key(path, site)
     doc.version = Version(lang=lang, meta={**meta, "lang": lang}, body=body)
     return doc
 
@@ -319,13 +427,28 @@ def _name_and_lang(path: Path) -> tuple[str, str]:
     return name, ""
 
 
-def _name_key(path: Path) -> tuple[str, ...]:
+def _folder_lang(path: Path, site: _Site) -> tuple[str, Path | None]:
+    """The language of the Hugo content folder a file is in, and that folder; ("", None)."""
+    if site.lang_dirs:
+        here = path.resolve().parent
+        for folder in (here, *here.parents):
+            if folder in site.lang_dirs:
+                return site.lang_dirs[folder], folder
+    return "", None
+
+
+def _name_key(path: Path, site: _Site | None = None) -> tuple[str, ...]:
     """What pairs a file with its translations by name: `x.en.md` with `x.km.md` in the same
-    folder, a bundle's `index.en.md` with its `index.km.md`."""
+    folder, a bundle's `index.en.md` with its `index.km.md`, and in a Hugo site with a content
+    folder per language, the files at the same place in each."""
     name = _name_and_lang(path)[0]
+    parent = path.parent
     if name == "index":
-        return ("file", str(path.parent.parent), path.parent.name)
-    return ("file", str(path.parent), name)
+        parent, name = parent.parent, parent.name
+    folder = _folder_lang(path, site)[1] if site is not None else None
+    if folder is not None:
+        return ("content", str(parent.resolve().relative_to(folder)), name)
+    return ("file", str(parent), name)
 
 
 def _pairing_key(path: Path, site: _Site) -> tuple[str, ...]:
@@ -348,9 +471,9 @@ def _pairing_key(path: Path, site: _Site) -> tuple[str, ...]:
             head = text
         # `translationkey` in any case: only ASCII letters lower-case to these letters.
         if "translation" not in head.lower() and "\\" not in head:
-            return _name_key(path)
+            return _name_key(path, site)
     elif not _PELICAN_HEADER.match(first):
-        return _name_key(path)
+        return _name_key(path, site)
     return _read_doc(path, site).key or ("error", str(path))
 
 
@@ -363,27 +486,39 @@ def _tag_list(value: Any, space_separated: bool) -> list[str]:
 # ---------------------------------------------------------------------------- a folder
 
 
-def _files(path: Path, include_pages: bool) -> tuple[list[Path], list[str]]:
-    """The post files of a folder (or the one file given) and notices on what was left out."""
+def _files(path: Path, include_pages: bool) -> tuple[list[Path], ImportItem | None]:
+    """The post files of a folder (or the one file given), and an item telling what was left
+    out (notices, and counts by kind and place), if anything was."""
     if path.is_file():
-        return [path], []
+        return [path], None
     site = _site(path)
     files: list[Path] = []
     pages = sections = 0
+    left = _LeftOut()
     for root in site.roots:
-        for file in _walk(root):
+        for file in _walk(root, left):
             if file.name.startswith("_index."):
                 sections += 1
             elif site.pages is not None and site.pages in file.parents and not include_pages:
                 pages += 1
             else:
                 files.append(file)
-    notices = []
+    item = ImportItem(where=str(path))
     if pages:
-        notices.append(f"{path}: not imported: {pages} page(s) under {site.pages}; --include-pages imports them")
+        item.notices.append(f"{path}: not imported: {pages} page(s) under {site.pages}; --include-pages imports them")
+        item.left_out.append((str(site.pages), "page", pages))
     if sections:
-        notices.append(f"{path}: not imported: {sections} Hugo section page(s) (_index.md)")
-    return files, notices
+        item.notices.append(f"{path}: not imported: {sections} Hugo section page(s) (_index.md)")
+        item.left_out.append((str(path), "Hugo section page (_index.md)", sections))
+    for folder, n in left.folders:
+        item.notices.append(f"{path}: not imported: {n} Markdown file(s) under {folder}/ (taken for a site's "
+                            f"build or assets; import {folder} itself to read them)")
+        item.left_out.append((str(folder), "Markdown file in a skipped folder", n))
+    for (folder, suffix), n in sorted(left.markup.items()):
+        item.notices.append(f"{path}: not imported: {n} {suffix} file(s) under {folder}/ "
+                            "(opedarchive reads Markdown only)")
+        item.left_out.append((str(folder), f"{suffix} file", n))
+    return files, (item if item.notices else None)
 
 
 def _order(doc: _Doc) -> tuple[bool, bool, str]:
@@ -403,6 +538,11 @@ def _group_items(members: list[Path], site: _Site) -> list[ImportItem]:
     first = len(docs)
     item_notices: list[str] = []
     for i, doc in sorted(enumerate(docs), key=lambda pair: _order(pair[1])):
+        if doc.skip:
+            placed.append((i, ImportItem(where=str(doc.path), notices=[
+                f"{doc.path}: not imported: 'Status: skip' (not to be published)"],
+                left_out=[(str(doc.path), "file with 'Status: skip'", 1)])))
+            continue
         if doc.version is None:
             placed.append((i, ImportItem(where=str(doc.path), error=doc.error, notices=doc.notices)))
             continue
@@ -445,9 +585,9 @@ def read(path: Path, *, include_pages: bool = False) -> Iterator[ImportItem]:
     read twice, so that memory stays small: cheaply first, to see what pairs with what, then in
     full, group by group; a large folder in worker processes."""
     site = _site(path) if path.is_dir() else _Site("folder", [path.parent])
-    files, notices = _files(path, include_pages)
-    if notices:
-        yield ImportItem(where=str(path), notices=notices)
+    files, left_out = _files(path, include_pages)
+    if left_out is not None:
+        yield left_out
     if len(files) < PARALLEL_MIN:
         groups: dict[tuple[str, ...], list[Path]] = {}
         for file, key in zip(files, pairing_keys(files, site), strict=True):

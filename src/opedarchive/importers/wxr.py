@@ -32,11 +32,15 @@ from opedarchive.model import MB, Version, validate_lang
 NAME = "wxr"
 HAS_PAGES = True
 WP_NS = "http://wordpress.org/export/"
+# WordPress.com and the theme unit test data write the namespace with https.
+WP_NAMESPACES = (WP_NS, "https://wordpress.org/export/")
+_WP_NS_IN_HEAD = re.compile(r"https?://wordpress\.org/export/")
 
 # Post types imported always, and with --include-pages.
 POST_TYPES = ("post",)
 PAGE_TYPES = ("page", "attachment")
-DRAFT_STATUSES = ("draft", "pending", "future", "private")
+# A status that was not public, and what the post's `visibility` key says about it.
+DRAFT_STATUSES = {"draft": "draft", "pending": "pending", "future": "scheduled", "private": "private"}
 LEFT_OUT_STATUSES = ("auto-draft", "trash")
 # Categories every WordPress post has unless someone chose one: not worth a tag.
 DEFAULT_CATEGORIES = ("uncategorized", "uncategorised")
@@ -61,7 +65,12 @@ MAX_PENDING = 200
 def detect(path: Path, head: str) -> bool:
     """An RSS file in WordPress's export namespace (a markup document, not JSON quoting one)."""
     text = head.lstrip("\ufeff \t\r\n")
-    return path.is_file() and text.startswith("<") and "<rss" in text and WP_NS in text
+    return path.is_file() and text.startswith("<") and "<rss" in text and is_wxr_head(text)
+
+
+def is_wxr_head(text: str) -> bool:
+    """Whether a document's head names WordPress's export namespace (http or https)."""
+    return bool(_WP_NS_IN_HEAD.search(text))
 
 
 def _local(tag: str) -> tuple[str, str]:
@@ -73,7 +82,7 @@ def _local(tag: str) -> tuple[str, str]:
 
 
 def _is_wp(ns: str) -> bool:
-    return ns.startswith(WP_NS) and "/excerpt/" not in ns
+    return ns.startswith(WP_NAMESPACES) and "/excerpt/" not in ns
 
 
 class ItemTooLarge(Exception):
@@ -161,7 +170,8 @@ class _Reader:
         if self.left_out:
             what = ", ".join(f"{n} {kind}" for kind, n in sorted(self.left_out.items()))
             hint = "" if PAGE_TYPES[0] in self.types else "; --include-pages imports pages and attachments"
-            yield ImportItem(where=str(self.path), notices=[f"{self.path}: not imported: {what}{hint}"])
+            yield ImportItem(where=str(self.path), notices=[f"{self.path}: not imported: {what}{hint}"],
+                             left_out=[(str(self.path), kind, n) for kind, n in sorted(self.left_out.items())])
 
     def _raws(self) -> Iterator[_Raw]:
         """The items to import, as text; authors and terms are noted on the way."""
@@ -357,6 +367,8 @@ def _meta_and_body(raw: _Raw, authors: dict[str, str]) -> tuple[dict[str, Any], 
     if when is None:
         raise SourceError(f"cannot read the date {text.get('wp:post_date') or text.get('pubDate') or ''!r}")
     html = text.get("content:encoded", "")
+    if not html.strip():  # some tools leave the full text empty and put it in <description>
+        html = text.get("description", "")
     check_text_size(len(html.encode("utf-8", "surrogatepass")), "the post's text")
     if text.get("wp:post_type") == "attachment" and text.get("wp:attachment_url"):
         html = f'<figure><img src="{_attr(text["wp:attachment_url"])}" alt="{_attr(title)}"/>' \
@@ -377,8 +389,13 @@ def _meta_and_body(raw: _Raw, authors: dict[str, str]) -> tuple[dict[str, Any], 
         meta["summary"] = plain(excerpt)
     if images:
         meta["images"] = images
-    if text.get("wp:status", "publish").strip() in DRAFT_STATUSES:
+    status = text.get("wp:status", "publish").strip()
+    if status in DRAFT_STATUSES:
         meta["draft"] = True
+        meta["visibility"] = DRAFT_STATUSES[status]
+    elif text.get("wp:post_password", "").strip():
+        meta["draft"] = True
+        meta["visibility"] = "password-protected"
     if text.get("wp:post_type", "post") == "page":
         meta["kind"] = "page"
     return meta, body

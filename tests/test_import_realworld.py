@@ -1,0 +1,192 @@
+"""Imports of real exports and sites gathered from public repositories (tests/data/realworld/,
+each folder's SOURCE.md says where from): the books balance against a count made here without
+the importer, and what each source states about privacy, authors and languages."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import DATA, Invoke
+
+REAL = DATA / "realworld"
+WPTT = REAL / "wptt-theme-unit-test" / "themeunittestdata.wordpress.xml"
+# Markup files a site generator would read as content (the count made without the importer).
+MARKUP = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mkdown", ".rst", ".html", ".htm", ".text", ".rmd", ".mmd")
+
+
+def independent_count(source: Path) -> int:
+    """Items in a source, counted with a regular expression or a file walk."""
+    if source.is_dir():
+        return sum(1 for _, _, names in os.walk(source) for name in names
+                   if name.lower().endswith(MARKUP) and name != "SOURCE.md")
+    text = source.read_text("utf-8", "replace")
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    text = re.sub(r"<!\[CDATA\[.*?\]\]>", "", text, flags=re.S)
+    return len(re.findall(r"<(?:[\w-]+:)?(?:item|entry)[\s>]", text))
+
+
+def accounted(report: dict[str, Any]) -> int:
+    """Items the import report accounts for: each version created or added, each file (or item)
+    skipped or failed, and each one left out."""
+    partly = re.compile(r"^the (.+?) version\(s\) already")
+    return (sum(len(p["languages"]) for p in report["created"] + report["added"])
+            + sum(len(m[1].split(", ")) if (m := partly.match(s["reason"])) else len(s["where"].split(" + "))
+                  for s in report["skipped"])
+            + len(report["failed"]) + sum(x["count"] for x in report["left_out"]))
+
+
+SOURCES = [
+    WPTT,
+    *sorted((REAL / "wordpress-importer").glob("*.xml")),
+    REAL / "pelican-wordpress" / "wordpressexport.xml",
+    REAL / "pelican-samples" / "content",
+    REAL / "pelican-tests" / "content",
+    REAL / "docsy-example",
+    REAL / "jekyll-tests",
+    *sorted((REAL / "feedparser-lang").glob("*.xml"))[:20],
+    *sorted((REAL / "feedparser-formats").glob("*.xml")),
+]
+
+
+def run_import(cli: Invoke, *sources: Path, dry_run: bool = False) -> list[dict[str, Any]]:
+    result = cli("import", "--json", *(["--dry-run"] if dry_run else []), *map(str, sources))
+    assert "Traceback" not in result.stderr
+    reports: list[dict[str, Any]] = json.loads(result.stdout)
+    return reports
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: str(p.relative_to(REAL)))
+def test_the_books_balance(archive: Path, cli: Invoke, source: Path) -> None:
+    """Every item of the source is created, skipped as a duplicate, failed or left out, with a
+    reason: nothing is lost without a word."""
+    (report,) = run_import(cli, source)
+    assert accounted(report) == independent_count(source), report
+
+
+def front(path: Path) -> str:
+    return path.read_text("utf-8").split("\n---\n", 1)[0]
+
+
+def post_named(archive: Path, title_part: str) -> str:
+    for file in sorted((archive / "posts").rglob("*.md")):
+        head = front(file)
+        if title_part in head.split("\n", 2)[1]:
+            return head
+    raise AssertionError(f"no post titled {title_part!r}")
+
+
+def test_wxr_with_the_https_namespace(archive: Path, cli: Invoke) -> None:
+    """The theme unit test data (`https://wordpress.org/export/1.2/`) is read as WordPress: pages,
+    attachments and menu items left out, authors by display name, nothing private made public."""
+    (report,) = run_import(cli, WPTT)
+    assert report["format"] == "wxr"
+    assert {x["what"]: x["count"] for x in report["left_out"]} == {"attachment": 38, "nav_menu_item": 70, "page": 21}
+    assert len(report["created"]) == 49
+    protected = post_named(archive, "Template: Password Protected")
+    assert "draft: true" in protected and "visibility: password-protected" in protected
+    assert "authors:\n- Theme Buster" in protected
+    assert "visibility: scheduled" in post_named(archive, "Scheduled")
+    assert "visibility: draft" in post_named(archive, "title: Draft")
+    assert "draft:" not in post_named(archive, "Template: Sticky")
+
+
+def test_reimporting_adds_nothing_and_writes_what_check_accepts(archive: Path, cli: Invoke) -> None:
+    run_import(cli, WPTT)
+    files = sorted((archive / "posts").rglob("*.md"))
+    (again,) = run_import(cli, WPTT)
+    assert again["created"] == [] and again["added"] == []
+    assert sorted((archive / "posts").rglob("*.md")) == files
+    assert not any(re.search(r"-[0-9]+\.en\.md$", f.name) for f in files)
+    assert cli("check").exit_code == 0
+
+
+def test_a_private_wordpress_post_is_a_draft(archive: Path, cli: Invoke) -> None:
+    run_import(cli, REAL / "wordpress-importer" / "small-export.xml")
+    heads = [front(f) for f in (archive / "posts").rglob("*.md")]
+    assert sum("visibility: private" in h for h in heads) == 1
+    assert all("draft: true" in h for h in heads if "visibility:" in h)
+
+
+def test_pelican_status_and_unread_markup_are_reported(archive: Path, cli: Invoke) -> None:
+    (report,) = run_import(cli, REAL / "pelican-tests" / "content")
+    left = {x["what"]: x["count"] for x in report["left_out"]}
+    assert left[".rst file"] == 14 and left[".html file"] == 15
+    assert left["file with 'Status: skip'"] == 1
+    hidden = post_named(archive, "Hidden article")
+    assert "draft: true" in hidden and "visibility: hidden" in hidden
+    shown = cli("import", str(REAL / "pelican-samples" / "content"))
+    assert "not imported: 17 .rst file(s) under" in shown.stderr
+
+
+def test_author_lists_are_split_as_pelican_splits_them() -> None:
+    from opedarchive.importers.base import metadata_list
+
+    # Pelican's own test content (article_with_multiple_authors*.rst), read by its rule.
+    assert metadata_list("First Author, Second Author") == ["First Author", "Second Author"]
+    assert metadata_list("Author, First; Author, Second") == ["Author, First", "Author, Second"]
+
+
+def test_a_single_author_keeps_its_commas(archive: Path, cli: Invoke, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "post.md").write_text("---\ntitle: Boots on the ground\ndate: 2020-01-02\nauthor: Sean Boots, Developer\n"
+                                  "---\n\nA body.\n", "utf-8")
+    run_import(cli, site)
+    assert "authors:\n- Sean Boots, Developer" in post_named(archive, "Boots on the ground")
+
+
+def test_hugo_translations_by_content_folder(archive: Path, cli: Invoke) -> None:
+    """docsy-example keeps each language in its own contentDir (content/en, content/fa,
+    content/no): the files at the same place are one post, each in its folder's language."""
+    (report,) = run_import(cli, REAL / "docsy-example")
+    assert {"id": "2026-02-10-easy-documentation-with-docsy", "languages": ["en", "fa"]} in report["created"]
+    fa = (archive / "posts" / "2026" / "2026-02-10-easy-documentation-with-docsy.fa.md").read_text("utf-8")
+    assert "title: مستدات راحت با داکسی" in fa and "lang: fa" in fa
+    langs = {lang for p in report["created"] + report["added"] for lang in p["languages"]}
+    assert langs <= {"en", "fa", "no"}
+
+
+def test_an_unstated_language_is_detected(archive: Path, cli: Invoke, tmp_path: Path) -> None:
+    """A post whose source names no language: French text from Pelican's samples is French."""
+    pytest.importorskip("py3langid")
+    rst = (REAL / "pelican-samples" / "content" / "another_super_article-fr.rst").read_text("utf-8")
+    body = rst.strip().split("\n\n")[-1]
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "article.md").write_text(f"---\ntitle: Trop bien !\ndate: 2010-10-20\n---\n\n{body}", "utf-8")
+    (report,) = run_import(cli, site)
+    assert report["created"][0]["languages"] == ["fr"]
+
+
+def test_a_namespace_prefixed_rss_root_is_a_feed(archive: Path, cli: Invoke) -> None:
+    source = REAL / "feedparser-formats" / "rss2.0NSwithModulesNoDefNS.xml"
+    (report,) = run_import(cli, source, dry_run=True)
+    assert report["format"] == "feed" and len(report["created"]) == 1
+
+
+def test_a_dry_run_of_two_sources_dedupes_across_them(archive: Path, cli: Invoke, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.xml"
+    copy.write_bytes(WPTT.read_bytes())
+    first, second = run_import(cli, WPTT, copy, dry_run=True)
+    assert len(first["created"]) == 49
+    assert second["created"] == [] and len(second["skipped"]) == 49
+
+
+def test_the_json_round_trip_is_exact(archive: Path, cli: Invoke, tmp_path: Path) -> None:
+    run_import(cli, WPTT)
+    before = {f.name: f.read_bytes() for f in (archive / "posts").rglob("*.md")}
+    assert cli("export", "--json", str(tmp_path / "all.json")).exit_code == 0
+    assert cli("export", "--jsonl", str(tmp_path / "all.jsonl")).exit_code == 0
+    for name in ("all.json", "all.jsonl"):
+        other = tmp_path / f"other-{name}"
+        assert cli("--archive", str(other), "init", str(other)).exit_code == 0
+        result = cli("--archive", str(other), "import", str(tmp_path / name))
+        assert result.exit_code == 0, result.stderr
+        after = {f.name: f.read_bytes() for f in (other / "posts").rglob("*.md")}
+        assert after == before
