@@ -120,3 +120,10 @@ def drain_pty(leader: int, timeout: float = 30) -> bytes:
             break
         shown += chunk
     return shown
+
+
+# `check` on the seed page (or the bundled archive made from it) reports one problem: its Khmer
+# letter is dated 13 June, two days before the English version the post is filed under (the
+# post's original: the archive's first language). Tests that expect no other problem say so.
+SEED_PROBLEM = ("posts/2022/2022-06-15-a-neutral-election-body-would-accept-chao-ratanak-complaint.en.md: "
+                "the original (en) is dated 2022-06-15, after its km translation (2022-06-13)\n")

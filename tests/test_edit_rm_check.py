@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Invoke
+from conftest import SEED_PROBLEM, Invoke
 
 JOKE = "2022-06-24-candlelight-arrest-is-a-joke"
 
@@ -84,11 +84,11 @@ def test_rm_one_language(seeded: Path, cli: Invoke) -> None:
     )
 
 
-def test_check_clean_archive(seeded: Path, cli: Invoke) -> None:
+def test_check_seeded_archive(seeded: Path, cli: Invoke) -> None:
     result = cli("check")
-    assert result.exit_code == 0
-    assert result.stdout == ""
-    assert result.stderr == "6 files checked, 0 problems.\n"
+    assert result.exit_code == 1
+    assert result.stdout == SEED_PROBLEM
+    assert result.stderr == "6 files checked, 1 problem.\n"
 
 
 @pytest.mark.parametrize(
@@ -178,7 +178,7 @@ def test_a_refused_edit_is_kept_and_resume_reopens_it(seeded: Path, cli: Invoke,
     assert recovery.name in result.stderr
     assert result.stderr.endswith(f"`opedarchive edit {JOKE} --resume` reopens it\n")
     # The recovery file is not a post: list and check leave it alone.
-    assert cli("check").exit_code == 0
+    assert cli("check").stdout == SEED_PROBLEM
     fixing = tmp_path / "fix"
     fixing.mkdir()
     editor = _editor(fixing, "assert 'My long paragraph' in text\n"

@@ -22,7 +22,7 @@ def test_rss_entries(archive: Path, cli: Invoke) -> None:
     assert result.stdout.splitlines() == [
         f"created {NEUTRAL} (en)",
         "created 2022-06-24-commune-chief-elect-arrested (en)",
-        "created 2022-06-27-p3d8c4101 (km)",
+        "created 2022-06-27-karbaohchhnaot-del-kmean-mchas-chhnaot (km)",
     ]
     assert result.stderr.splitlines() == [
         f"Notice: {RSS}: entry 2: the feed has no full text for 'Commune chief-elect arrested'; "
@@ -49,7 +49,7 @@ def test_rss_entries(archive: Path, cli: Invoke) -> None:
     assert "summary" not in summary_only
     assert body == ("A Candlelight commune chief-elect was arrested over a 2002 robbery case. "
                     "[Read more](https://vod.example.org/commune-chief-arrested/)")
-    khmer, _ = read_post(archive / "posts" / "2022" / "2022-06-27-p3d8c4101.km.md")
+    khmer, _ = read_post(archive / "posts" / "2022" / "2022-06-27-karbaohchhnaot-del-kmean-mchas-chhnaot.km.md")
     assert (khmer["lang"], khmer["authors"]) == ("km", ["សេង សោភ័ណ្ឌ"])
 
 
@@ -71,7 +71,8 @@ def test_atom_entries(archive: Path, cli: Invoke) -> None:
     }
     assert body == ("Seeing the election results declared by NEC triggered our assessment.\n\n"
                     "### First recipe\n\nUnite behind *one* list.")  # the script is gone
-    khmer, km_body = read_post(archive / "posts" / "2022" / "2022-06-29-p96d3862f.km.md")
+    khmer, km_body = read_post(archive / "posts" / "2022" /
+                                "2022-06-29-roubmond-chhpuoh-tourok-karbangruobbangruom-pracheathibteyy.km.md")
     assert khmer["title"] == "រូបមន្តឆ្ពោះទៅរកការបង្រួបបង្រួមប្រជាធិបតេយ្យ"
     assert km_body == "ការប្រកាសលទ្ធផលបោះឆ្នោតដោយ គ.ជ.ប បានជំរុញឱ្យយើងវាយតម្លៃ។"
 

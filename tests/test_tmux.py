@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pytest
 
+import khpos
 from cells import separator_cells, wcswidth
 from opedarchive.text.width import clusters
+from opedarchive.text.words import khmer_breaks
 
 JOKE = "2022-06-24-candlelight-arrest-is-a-joke"
 NEUTRAL = "2022-06-15-a-neutral-election-body-would-accept-chao-ratanak-complaint"
@@ -115,3 +117,80 @@ def test_pager_runs_on_a_terminal_when_the_view_is_taller(tmux: list[str], tmp_p
     text = paged.read_text(encoding="utf-8")
     assert "Reading the article" in text and "ការអានអត្ថបទ" in text
     assert not any("Reading the article" in row for row in rows)  # it went to the pager, not the screen
+
+
+KHPOS_ID = "2016-01-01-khpos-open-test"
+KHPOS_SENTENCES = 250  # about 10,600 characters of Khmer: within what `show` segments (WORD_BREAK_BUDGET)
+
+
+def _archive_with_khpos(root: Path) -> tuple[Path, list[khpos.Paragraph]]:
+    """An archive of one post: real Khmer (the hand-segmented khPOS sample, its words run
+    together) against a placeholder English paragraph for each Khmer one."""
+    paras = khpos.paragraphs(KHPOS_SENTENCES)
+    folder = root / "posts" / "2016"
+    folder.mkdir(parents=True)
+    (root / "opedarchive.toml").write_text("", encoding="utf-8")
+    english = "\n\n".join(f"Paragraph {i + 1} of the khPOS sample." for i in range(len(paras)))
+    khmer = "\n\n".join(para.text for para in paras)
+    for lang, title, body in (("en", "khPOS sample", english), ("km", "គំរូ khPOS", khmer)):
+        (folder / f"{KHPOS_ID}.{lang}.md").write_text(
+            f"---\ntitle: {title}\ndate: 2016-01-01\nlang: {lang}\n---\n\n{body}\n", encoding="utf-8")
+    return root, paras
+
+
+def _line_ends(pieces: list[str], paras: list[khpos.Paragraph]) -> list[list[int]]:
+    """Where each paragraph's lines end, read back from the pieces of text the pane shows (in
+    order; pieces that are no paragraph's, such as the header, are skipped). Every paragraph
+    must be found whole: nothing lost, nothing added."""
+    ends: list[list[int]] = [[] for _ in paras]
+    p, pos = 0, 0
+    for piece in pieces:
+        if p == len(paras):
+            break
+        text = paras[p].text
+        at = pos
+        while at < len(text) and text[at] in khpos.SEPARATORS:
+            at += 1
+        if not piece or not text.startswith(piece, at):
+            assert pos == 0, f"paragraph {p} is cut short at {pos}: {piece!r}"
+            continue
+        pos = at + len(piece)
+        ends[p].append(pos)
+        if pos >= len(text.rstrip()):
+            p, pos = p + 1, 0
+    assert p == len(paras), f"only {p} of {len(paras)} paragraphs were shown whole"
+    return [e[:-1] for e in ends]  # a paragraph's last line ends with it, not at a break
+
+
+@pytest.mark.parametrize(("view", "pane_width"), [("side by side", 100), ("side by side", 160), ("stacked", 50)])
+def test_real_khmer_breaks_between_words_in_tmux(tmux: list[str], tmp_path: Path, view: str, pane_width: int) -> None:
+    # Issue 15: no line ends inside a word that fits the column. The words are the corpus's own,
+    # segmented by hand (khPOS), not the segmenter's; where the two disagree a line may end
+    # inside a hand word at a segmenter boundary: counted, and bounded.
+    archive, paras = _archive_with_khpos(tmp_path / "khpos-archive")
+    args = "--side-by-side" if view == "side by side" else "--lang km"
+    command = f"{shlex.quote(str(EXE))} --archive {shlex.quote(str(archive))} show {KHPOS_ID} {args} --no-pager"
+    rows = _run_in_pane(tmux, command, tmp_path, width=pane_width)
+    assert all(wcswidth(row) <= pane_width for row in rows), [row for row in rows if wcswidth(row) > pane_width]
+    if view == "side by side":
+        column = (pane_width - 3) - (pane_width - 3) // 2
+        pieces = [row.split("│ ", 1)[1] if "│ " in row else "" for row in rows]
+    else:
+        column = pane_width
+        pieces = [row.rstrip() for row in rows]
+    counts = {"boundary": 0, "joint": 0, "wider word": 0, "fits": 0}
+    disagreements = []
+    for para, ends in zip(paras, _line_ends(pieces, paras), strict=True):
+        verdicts = khpos.judge(para, ends, column, wcswidth)
+        for verdict, cuts in verdicts.items():
+            counts[verdict] += len(cuts)
+        segmenter = set(khmer_breaks(para.text))
+        for cut in verdicts["fits"]:
+            # Inside a hand word that fits: only where the segmenter sees two words.
+            assert cut in segmenter, f"{para.text[max(0, cut - 15):cut]}⏎{para.text[cut:cut + 15]}"
+            disagreements.append(f"{para.text[max(0, cut - 8):cut]}⏎{para.text[cut:cut + 8]}")
+    in_runs = sum(counts.values())
+    assert in_runs > 50, counts  # most lines end inside unspaced text: the test tests something
+    # Measured: 1753 of 3771 such breaks fell inside a hand word before issue 15, 35 of 5046 after
+    # (bench/bench_wrap_words.py, six widths); in this pane about 1%.
+    assert counts["fits"] <= 0.02 * in_runs, (counts, disagreements)

@@ -68,8 +68,11 @@ def _parse_date_option(text: str) -> date | datetime:
     return when
 
 
-def versions_from_text(text: str, options: AddOptions, archive: Archive, source: str = "<stdin>") -> list[Version]:
-    """The versions a text describes, options applied to the original; validated."""
+def versions_from_text(text: str, options: AddOptions, archive: Archive, source: str = "<stdin>",
+                       default_date: date | datetime | None = None) -> list[Version]:
+    """The versions a text describes, options applied to the original; validated. A text
+    with no date of its own (nor `--date`) is dated `default_date`, else today."""
+    fallback = default_date if default_date is not None else date.today()
     options.check()
     text = nfc(text)
     if not text.strip():
@@ -80,7 +83,7 @@ def versions_from_text(text: str, options: AddOptions, archive: Archive, source:
         meta, body = split_post(text, source)
         meta.setdefault("lang", options.lang or detect_language(body))
         meta.setdefault("title", _nfc_or_none(options.title))
-        meta.setdefault("date", _parse_date_option(options.date) if options.date else date.today())
+        meta.setdefault("date", _parse_date_option(options.date) if options.date else fallback)
         versions = [validate_version(meta, body, source)]
     else:
         parts = parse_post_text(text)
@@ -111,7 +114,7 @@ def versions_from_text(text: str, options: AddOptions, archive: Archive, source:
         if not meta.get(key) and defaults.get(key):
             meta[key] = defaults[key]
     if not meta.get("date"):
-        meta["date"] = date.today()
+        meta["date"] = fallback
     for version in versions[1:]:
         version.meta.setdefault("date", meta["date"])
         if not version.meta.get("date"):
@@ -132,10 +135,13 @@ def versions_from_text(text: str, options: AddOptions, archive: Archive, source:
 
 def add_text(archive: Archive, text: str, options: AddOptions, source: str = "<stdin>") -> tuple[str, list[Path]]:
     """Add a post (or, with `translation_of`, a language of one) and return (id, files written)."""
-    versions = versions_from_text(text, options, archive, source)
     if options.translation_of:
+        options.check()
         post_id = archive.resolve(options.translation_of)
         existing = archive.get(post_id)
+        # A translation is dated as its original unless it says otherwise (`--date`, its own
+        # front matter or dateline): the post's date is the original's, not the day it was added.
+        versions = versions_from_text(text, options, archive, source, default_date=existing.original.date)
         paths = []
         for version in versions:
             if version.lang in existing.versions:
@@ -145,6 +151,7 @@ def add_text(archive: Archive, text: str, options: AddOptions, source: str = "<s
                 )
             paths.append(archive.write_version(post_id, version))
         return post_id, paths
+    versions = versions_from_text(text, options, archive, source)
     day = as_date(versions[0].meta["date"])
     post_id = archive.create_post(day, versions)
     return post_id, [v.path for v in versions if v.path is not None]

@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 
 from opedarchive.archive import Archive, split_file_name
 from opedarchive.errors import ArchiveError, PostFileError
+from opedarchive.model import order_languages
 from opedarchive.paths import is_post_folder_name
 
 LINKED = "is a symbolic link: not part of the archive (nothing is read, listed, searched or published through one)"
@@ -30,6 +32,7 @@ def check_archive(archive: Archive) -> tuple[int, list[Problem]]:
     """(files checked, problems) over every file under `posts/`."""
     problems: list[Problem] = []
     seen_ids: dict[str, str] = {}
+    days: dict[str, dict[str, tuple[date, str]]] = {}  # post id → lang → (day, file)
     checked = 0
     root = archive.root
 
@@ -82,4 +85,23 @@ def check_archive(archive: Archive) -> tuple[int, list[Problem]]:
                 problems.append(Problem(rel(path), "'authors' should be a list"))
             if not isinstance(version.meta.get("tags", []), list):
                 problems.append(Problem(rel(path), "'tags' should be a list"))
+            days.setdefault(post_id, {}).setdefault(lang, (version.day, rel(path)))
+    problems.extend(_translated_before(days, archive.config.languages))
     return checked, problems
+
+
+def _translated_before(days: dict[str, dict[str, tuple[date, str]]], languages: list[str]) -> list[Problem]:
+    """A post whose original (its first language in the archive's order) is dated after one
+    of its translations: the post's date is its original's, so one of the two is wrong."""
+    problems: list[Problem] = []
+    for by_lang in days.values():
+        if len(by_lang) < 2:
+            continue
+        original, *others = order_languages(list(by_lang), languages)
+        day, path = by_lang[original]
+        earlier = [(by_lang[lang][0], lang) for lang in others if by_lang[lang][0] < day]
+        if earlier:
+            first, lang = min(earlier)
+            problems.append(Problem(path, f"the original ({original}) is dated {day.isoformat()}, after its "
+                                          f"{lang} translation ({first.isoformat()})"))
+    return problems

@@ -3,6 +3,10 @@
 Terminals disagree on Khmer: glibc's `wcwidth` (and so tmux, xterm, iTerm2) gives the spacing
 vowel signs (category Mc: U+17B6, U+17BE–U+17C5, U+17C7, U+17C8) one cell, while Rich — and
 kitty, which shapes Khmer — gives them none. Both models are here; "glibc" is the default.
+
+Lines break at spaces, zero-width spaces and, inside unspaced Khmer, between two words as the
+segmenter (`text.words`) finds them; inside a word only when that word alone is wider than the
+line. The segmenter is asked only about the runs where a line ends, within the limits below.
 """
 
 from __future__ import annotations
@@ -101,12 +105,14 @@ def _units(text: str) -> list[str]:
 def wrap_spans(text: str, width: int, model: str = DEFAULT_MODEL) -> list[tuple[int, int]]:
     """Where to cut `text` into lines of at most `width` cells: (start, end) offsets of each line.
 
-    Lines break after spaces (which are dropped) or after a zero-width space where they can,
-    otherwise between two clusters, never inside one; `\\n` forces a break. A cluster wider than
-    `width` gets a line of its own. Time and memory grow with the length of the text only."""
+    Lines break after spaces (which are dropped), after a zero-width space or between two Khmer
+    words where they can, otherwise between two clusters, never inside one; `\\n` forces a break.
+    A cluster wider than `width` gets a line of its own. Time and memory grow with the length of
+    the text only."""
     width = max(1, width)
     if not text:
         return []
+    words = _WordBreaks(text) if len(text) <= WORD_BREAK_MAX_TEXT else None
     n = len(text)
     spans: list[tuple[int, int]] = []
     s = _skip_breaks(text, 0)
@@ -118,9 +124,9 @@ def wrap_spans(text: str, width: int, model: str = DEFAULT_MODEL) -> list[tuple[
             newline = text.find("\n", s)
             newline = n if newline < 0 else newline
             held = newline < n and not _unit_start(text, newline)
-        line = _UNSURE if held else _line_fast(text, s, newline, width, model, unsure)
+        line = _UNSURE if held else _line_fast(text, s, newline, width, model, unsure, words)
         if line is _UNSURE:
-            line = _line_by_units(text, s, width, model)
+            line = _line_by_units(text, s, width, model, words)
         if line is None:  # the rest fits on this line
             end = _rstrip(text, s, n)
             if end > s or not spans:
@@ -268,7 +274,8 @@ def _overflow(text: str, s: int, stop: int, width: int, model: str) -> int:
     return -1
 
 
-def _line_fast(text: str, s: int, newline: int, width: int, model: str, unsure: list[int]) -> _Line | None:
+def _line_fast(text: str, s: int, newline: int, width: int, model: str, unsure: list[int],
+               words: _WordBreaks | None = None) -> _Line | None:
     """The line that starts at `s`, ending by the line break at `newline` at the latest (see the
     note above); None when the rest of the text fits. `unsure`: where `_UNSURE_AT` matched."""
     n = len(text)
@@ -290,10 +297,14 @@ def _line_fast(text: str, s: int, newline: int, width: int, model: str, unsure: 
         if newline >= n:
             return None
         return s, _rstrip(text, s, newline), newline + 1, True
-    # The line ends at the last break before h, else at h.
+    # The line ends at the last break before h (a space, a zero-width space or between two Khmer
+    # words), else at h.
     b = _last_break(text, s, h)
     while b >= s and not _break_unit(text, b):
         b = _last_break(text, s, b)
+    w = words.last(s, h) if words is not None else -1
+    if w > b:  # between two words, after the last space: a word boundary lies inside a run
+        return s, w, w, False
     if b < s:
         return s, h, h, False
     if text[b] == ZWSP:
@@ -340,14 +351,14 @@ def _overflowing_unit(text: str, s: int, p: int, width: int, model: str, walk: i
     return c
 
 
-def _line_by_units(text: str, s: int, width: int, model: str) -> _Line | None:
+def _line_by_units(text: str, s: int, width: int, model: str, words: _WordBreaks | None = None) -> _Line | None:
     """The line that starts at `s`, found one unit at a time; None when the rest fits."""
     n = len(text)
     size = 4 * width + 64
     while True:
         stop = min(n, s + size)
         pieces = _pieces(text, s, stop, width, model)
-        line = _first_line(text, s, pieces, width, model)
+        line = _first_line(text, s, pieces, width, model, words)
         if line is not None or stop >= n:
             return line
         size *= 4
@@ -380,7 +391,8 @@ def _pieces(text: str, s: int, stop: int, width: int, model: str) -> list[tuple[
     return pieces
 
 
-def _first_line(text: str, s: int, pieces: list[tuple[str, bool]], width: int, model: str) -> _Line | None:
+def _first_line(text: str, s: int, pieces: list[tuple[str, bool]], width: int, model: str,
+                words: _WordBreaks | None = None) -> _Line | None:
     """The first line that `pieces` (starting at s) make; None when they all fit on it."""
     start = s  # where the line starts
     used = 0  # cells used on it so far
@@ -409,11 +421,94 @@ def _first_line(text: str, s: int, pieces: list[tuple[str, bool]], width: int, m
             continue
         w = cell_width(piece, model)
         if used + w > width and here > start:
-            if brk is not None and brk[0] > start:
+            between = words.last(start, here) if words is not None else -1  # two Khmer words
+            if brk is not None and brk[0] > start and brk[1] > between:
                 return start, brk[0], brk[1], False
+            if between > start:
+                return start, between, between, False
             return start, here, here, False  # no break opportunity on this line: cut between units
         used += w
     return None
+
+
+# Word boundaries inside unspaced Khmer (issue 15). The segmenter (khmercut, about 40k–114k
+# characters a second) is asked only about the stretch between two spaces where a line ends, and
+# what it said is kept. Two limits keep `show` of a huge body fast (issue 14): a text (one
+# paragraph) longer than WORD_BREAK_MAX_TEXT characters is wrapped by the cluster rules alone, and
+# a process hands at most WORD_BREAK_BUDGET characters to the segmenter — past that, Khmer is
+# wrapped by the cluster rules too. docs/khmer-words.md states both.
+WORD_BREAK_MAX_TEXT = 20_000
+WORD_BREAK_BUDGET = 60_000
+_HAS_KHMER = re.compile("[\u1780-\u17ff\u19e0-\u19ff]")
+_STRETCH_END = re.compile("[ \t\n\u200b]")
+# A new word begins after a Khmer full stop even where no space follows it.
+_AFTER_FULL_STOP = re.compile("(?<=[\u17d4\u17d5])(?=[\u1780-\u17b3])")
+
+
+class _Segmented:
+    """What the segmenter said about each stretch between spaces, and what it may still be asked."""
+
+    def __init__(self) -> None:
+        self.breaks: dict[str, tuple[int, ...]] = {}
+        self.budget = WORD_BREAK_BUDGET
+
+    def __call__(self, stretch: str) -> tuple[int, ...]:
+        """Offsets inside `stretch` (which holds no space) where a line may end between two words."""
+        found = self.breaks.get(stretch)
+        if found is not None:
+            return found
+        if not _HAS_KHMER.search(stretch):
+            return ()
+        if len(stretch) > self.budget:
+            self.budget = 0  # spent: from here on every line is cut by the cluster rules
+            return ()
+        self.budget -= len(stretch)
+        from opedarchive.text.words import khmer_breaks
+
+        found = tuple(sorted({*khmer_breaks(stretch), *(m.start() for m in _AFTER_FULL_STOP.finditer(stretch))}))
+        if len(self.breaks) >= 8192:
+            self.breaks.clear()
+        self.breaks[stretch] = found
+        return found
+
+
+_SEGMENTED = _Segmented()
+
+
+class _WordBreaks:
+    """Where `text` may break between two Khmer words, found where a line needs it."""
+
+    __slots__ = ("khmer", "stretches", "text")  # one is made per paragraph wrapped: kept light
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.khmer: bool | None = None  # whether the text holds Khmer: looked at on the first call
+        self.stretches: dict[int, tuple[int, ...]] = {}  # a stretch's start: its breaks (offsets in text)
+
+    def last(self, s: int, h: int) -> int:
+        """The last place in (s, h] where a line may end between two words (never inside a
+        cluster nor before closing punctuation); -1 when there is none."""
+        text = self.text
+        if self.khmer is None:
+            self.khmer = _HAS_KHMER.search(text) is not None
+        if not self.khmer:
+            return -1
+        # Only the stretch between two spaces that holds h: a space before it breaks later than
+        # any word boundary further back.
+        a = max(text.rfind(" ", s, h), text.rfind("\t", s, h), text.rfind("\n", s, h), text.rfind(ZWSP, s, h)) + 1
+        if a <= s:
+            a = max(text.rfind(" ", 0, h), text.rfind("\t", 0, h), text.rfind("\n", 0, h), text.rfind(ZWSP, 0, h)) + 1
+        breaks = self.stretches.get(a)
+        if breaks is None:
+            end = _STRETCH_END.search(text, h)
+            breaks = tuple(a + p for p in _SEGMENTED(text[a : end.start() if end else len(text)]))
+            self.stretches[a] = breaks
+        i = bisect_right(breaks, h) - 1
+        while i >= 0 and breaks[i] > s:
+            if _unit_start(text, breaks[i]):
+                return breaks[i]
+            i -= 1
+        return -1
 
 
 def _rstrip(text: str, start: int, end: int) -> int:

@@ -6,14 +6,13 @@ draw the same lines without their styles)."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TextIO
 
 from opedarchive.snippet import Snippet
-from opedarchive.text.khmer import clusters
 from opedarchive.text.visible import visible
+from opedarchive.text.width import wrap_spans
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -35,39 +34,12 @@ class ResultEntry:
     parallel: Snippet | None = None
 
 
-def _cells(unit: str) -> int:
-    """Cells of one cluster as glibc, tmux and xterm count them (spacing Khmer vowels are 1;
-    Rich counts them 0, so a line that fits here fits for Rich too)."""
-    width = 0
-    for ch in unit:
-        if ch == "\u17d2" or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
-            continue
-        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-    return width
-
-
 def wrap(text: str, width: int) -> Iterator[tuple[int, int]]:
-    """(start, end) of each line of `text` wrapped to `width` cells, breaking at spaces or
-    zero-width spaces where possible and never inside a Khmer cluster."""
-    width = max(width, 8)
-    start = pos = used = 0
-    last_break = -1
-    for unit in clusters(text):
-        cells = _cells(unit)
-        if used + cells > width and pos > start:
-            end = last_break if last_break > start else pos
-            yield start, len(text[start:end].rstrip(" ")) + start
-            start = end
-            while start < len(text) and text[start] == " ":
-                start += 1
-            used = sum(_cells(u) for u in clusters(text[start:pos]))
-            last_break = -1
-        pos += len(unit)
-        used += cells
-        if unit in (" ", "\u200b"):
-            last_break = pos
-    if start < len(text):
-        yield start, len(text)
+    """(start, end) of each line of `text` wrapped to `width` cells (at least 8) as glibc, tmux and
+    xterm count them: at spaces, zero-width spaces and Khmer word boundaries where possible, never
+    inside a Khmer cluster (`text.width.wrap_spans`, as `show` wraps). A line that fits here fits
+    for Rich too, which counts the spacing Khmer vowels as no cells."""
+    return iter(wrap_spans(text, max(width, 8)))
 
 
 # One line as laid out: its pieces of (text, style), the spans to highlight (offsets in the
