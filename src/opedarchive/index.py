@@ -49,6 +49,9 @@ TITLE_WEIGHT = 10.0
 PARALLEL_MIN = 2000
 BATCH = 500
 READ_WINDOW = 200
+# The best hits by score that are reordered whole words first (spec §6): what `search` shows
+# by default. The page reorders as many (search.js WHOLE_WORD_POOL).
+WHOLE_WORD_POOL = 20
 # A one-group search ranks its best candidates first, this many (or this many per hit shown).
 CANDIDATES = 200
 CANDIDATE_FACTOR = 5
@@ -147,6 +150,24 @@ def _m005_fingerprints(db: sqlite3.Connection, fts: bool) -> None:
     db.execute("INSERT INTO prints SELECT name, NULL, 0 FROM dirs")
 
 
+def _m006_khmer_words(db: sqlite3.Connection, fts: bool) -> None:
+    # A version's words are `words` (between spaces, Khmer left out) plus `khmer_words` (the word
+    # segmenter's, issue 15). The segmenter is slow (30-100k characters/s), so reading a file
+    # never runs it: `khmer_words` stays NULL until `summary` (or a watcher) counts it
+    # (`wordcounts`). Rows without Khmer in their text get 0 here, no file read: those the `khmer`
+    # table holds nothing of (0.1 ms for 1,500 files), else (no FTS5) those whose text no GLOB
+    # finds Khmer in (0.1 s for 1,500 files); the others' `words` still count each Khmer run
+    # as a word until they are counted.
+    with_khmer = ("SELECT 1 FROM khmer_docsize k WHERE k.id = docs.id" if fts else
+                  "SELECT 1 FROM texts t WHERE t.id = docs.id AND t.body GLOB '*[\u1780-\u17ff]*'")
+    for statement in (
+        "ALTER TABLE docs ADD COLUMN khmer_words INTEGER",
+        f"UPDATE docs SET khmer_words = 0 WHERE error IS NULL AND NOT EXISTS ({with_khmer})",
+        "CREATE INDEX docs_uncounted ON docs(post_id) WHERE khmer_words IS NULL AND error IS NULL",
+    ):
+        db.execute(statement)
+
+
 # Append only: a released migration is never edited, reordered or removed.
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection, bool], None]]] = [
     ("001-docs-texts-dirs", _m001_tables),
@@ -154,6 +175,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection, bool], None]]] = [
     ("003-listing-columns", _m003_listing),
     ("004-summary-tally", _m004_tally),
     ("005-folder-fingerprints", _m005_fingerprints),
+    ("006-khmer-word-counts", _m006_khmer_words),
 ]
 
 
@@ -195,7 +217,8 @@ class DocRow:
     title_form: str
     body_form: str
     meta: bytes = b""
-    words: int = 0
+    words: int = 0  # text.words.spaced_words of the body (Khmer left out)
+    khmer_words: int | None = 0  # None: the body holds Khmer words, not yet counted
     abstract: str = ""
     error_line: int | None = None
     projections: tuple[tuple[str, str], tuple[str, str]] = (("", ""), ("", ""))
@@ -224,8 +247,8 @@ def _doc_row(rel: str, post_id: str, lang: str, data: bytes, path: Path) -> DocR
 
 
 def _version_row(rel: str, post_id: str, version: Version, digest: str) -> DocRow:
-    from opedarchive.summary import words_of_plain  # here: a search needs neither
-    from opedarchive.text.summary import plain_text, summary_of_plain
+    from opedarchive.text.summary import plain_text, summary_of_plain  # here: a search needs neither
+    from opedarchive.text.words import needs_segmenter, spaced_words
 
     date = version.date
     listed = [version.authors, version.tags, version.get("outlet"), version.get("kind"), version.get("summary"),
@@ -236,7 +259,7 @@ def _version_row(rel: str, post_id: str, version: Version, digest: str) -> DocRo
         day=version.day.isoformat(), authors=_joined(version.authors), tags=_joined(version.tags),
         outlet=search_form(version.get("outlet")), kind=search_form(version.get("kind")),
         hash=digest, error=None, title_form=search_form(version.title), body_form=search_form(version.body),
-        meta=marshal.dumps(listed), words=words_of_plain(plain),
+        meta=marshal.dumps(listed), words=spaced_words(plain), khmer_words=None if needs_segmenter(plain) else 0,
         # Only a version without a `summary` key can need the summary extracted from its body.
         abstract="" if version.get("summary") else summary_of_plain(plain),
     )
@@ -768,8 +791,9 @@ class Index:
                 found = db.execute("SELECT hash, meta FROM docs WHERE path = ?", (row.path,)).fetchone()
                 if found is not None and found[0] == row.hash:
                     if found[1] is None:  # indexed before migration 003: add what `list` shows
-                        db.execute("UPDATE docs SET meta = ?, words = ?, abstract = ?, error_line = ? WHERE path = ?",
-                                   (row.meta, row.words, row.abstract, row.error_line, row.path))
+                        db.execute("UPDATE docs SET meta = ?, words = ?, khmer_words = ?, abstract = ?, "
+                                   "error_line = ? WHERE path = ?",
+                                   (row.meta, row.words, row.khmer_words, row.abstract, row.error_line, row.path))
                         touched.add(row.post_id)
                     continue  # touched, not changed
                 touched.add(row.post_id)
@@ -786,9 +810,7 @@ class Index:
                     self._insert_docs(db, batch)
                     batch = []
             self._insert_docs(db, batch)
-            db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
-            generation = self._generation()
-            db.executemany("INSERT OR REPLACE INTO touched VALUES (?, ?)", [(p, generation) for p in touched])
+            self._touch(db, touched)
             kept = {name: blob for name, blob in changed.items() if marshal.loads(blob)}  # a folder emptied goes
             db.executemany("INSERT OR REPLACE INTO dirs VALUES (?, ?)", kept.items())
             db.executemany("INSERT OR REPLACE INTO prints VALUES (?, ?, ?)",
@@ -803,6 +825,12 @@ class Index:
                 db.execute("ROLLBACK")
             raise
         return stats
+
+    def _touch(self, db: sqlite3.Connection, post_ids: Iterable[str]) -> None:
+        """Count the generation up and name `post_ids` as touched by it: their `summary` counts follow."""
+        db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+        generation = self._generation()
+        db.executemany("INSERT OR REPLACE INTO touched VALUES (?, ?)", [(p, generation) for p in post_ids])
 
     def _items(self, stored: dict[str, bytes], changed: dict[str, bytes]) -> Iterator[Item]:
         """(archive root, relative path, id, lang, indexed hash) of every post file to read again;
@@ -851,9 +879,10 @@ class Index:
     def _insert_docs(self, db: sqlite3.Connection, batch: list[tuple[int, DocRow]]) -> None:
         db.executemany(
             "INSERT INTO docs (id, path, post_id, lang, title, date, day, authors, tags, outlet, kind, hash, error, "
-            "meta, words, abstract, error_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "meta, words, khmer_words, abstract, error_line) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(i, r.path, r.post_id, r.lang, r.title, r.date, r.day, r.authors, r.tags, r.outlet, r.kind,
-              r.hash, r.error, r.meta, r.words, r.abstract, r.error_line) for i, r in batch],
+              r.hash, r.error, r.meta, r.words, r.khmer_words, r.abstract, r.error_line) for i, r in batch],
         )
         readable = [(i, r) for i, r in batch if not r.error]
         db.executemany("INSERT INTO texts VALUES (?, ?, ?)", [(i, r.title_form, r.body_form) for i, r in readable])
@@ -981,7 +1010,7 @@ class Index:
         group = query.groups[0]
         if _group_plan(group) is None:
             return None
-        wanted = max(CANDIDATE_FACTOR * limit, CANDIDATES)
+        wanted = max(CANDIDATE_FACTOR * (_pooled(query, limit) or limit), CANDIDATES)
         return Forked.start(lambda: _ranked_upper_half(self.path, group, wanted))
 
     def _filters(self, query: Query, since: str | None, until: str | None) -> tuple[list[str], list[Any]]:
@@ -1003,10 +1032,13 @@ class Index:
     def _search(self, query: Query, limit: int | None, since: str | None, until: str | None,
                  half: Forked[Half] | None = None) -> list[Hit]:
         try:
-            return self._search_in(query, limit, since, until, half)
+            hits = self._search_in(query, _pooled(query, limit), since, until, half)
         finally:
             if half is not None and not half.done:
                 half.cancel()
+        if query.ranks_words:
+            hits = whole_words_first(hits, query)
+        return hits[:limit] if limit else hits
 
     def _search_in(self, query: Query, limit: int | None, since: str | None, until: str | None,
                    half: Forked[Half] | None) -> list[Hit]:
@@ -1178,8 +1210,10 @@ class Index:
     def listed_versions(self, post_ids: list[str] | None = None, *, titles: bool = True) -> Iterator[tuple[Any, ...]]:
         """(post id, lang, title, date, day, meta, words) of every readable version (of
         `post_ids` only, if given), grouped by post (see `listed_version`); without `titles`,
-        title and day are None (less to read for `summary`)."""
-        columns = "post_id, lang, " + ("title, date, day" if titles else "NULL, date, NULL") + ", meta, words"
+        title and day are None (less to read for `summary`). Khmer words not yet counted
+        (`uncounted`) are left out of `words`."""
+        columns = ("post_id, lang, " + ("title, date, day" if titles else "NULL, date, NULL")
+                   + ", meta, words + coalesce(khmer_words, 0)")
         rows: Iterable[tuple[Any, ...]]
         if post_ids is None:  # row by row: 150,000 of them at once would cost memory
             rows = self.guarded(lambda: self.db.execute(
@@ -1204,6 +1238,39 @@ class Index:
         abstract is the summary extracted from the body."""
         rows = self._by_posts("post_id, lang, path, abstract", post_ids)
         return {(post_id, lang): (path, abstract or "") for post_id, lang, path, abstract in rows}
+
+    def uncounted(self, post_ids: list[str] | None = None) -> list[tuple[int, str, str, str]]:
+        """(row id, post id, path, content hash) of the readable versions (of `post_ids` only, if
+        given) whose Khmer words are not yet counted (see migration 006, `wordcounts`)."""
+        columns = "id, post_id, path, hash"
+        if post_ids is not None:
+            return [r[:4] for r in self._by_posts(columns + ", khmer_words", post_ids) if r[4] is None]
+        return self.guarded(lambda: self.db.execute(  # type: ignore[no-any-return]
+            f"SELECT {columns} FROM docs WHERE khmer_words IS NULL AND error IS NULL").fetchall())
+
+    def keep_khmer_counts(self, counts: Iterable[tuple[int, str, str, int, int]]) -> int:
+        """Store (row id, post id, content hash, words, Khmer words) of versions counted by
+        `wordcounts`, in one transaction; a row whose file changed since (another hash, or
+        gone) is left alone. The touched posts' `summary` counts follow. How many were stored."""
+        db = self.db
+        stored: set[str] = set()
+        rows = 0
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for row_id, post_id, digest, words, khmer in counts:
+                cursor = db.execute("UPDATE docs SET words = ?, khmer_words = ? WHERE id = ? AND hash = ? "
+                                    "AND khmer_words IS NULL", (words, khmer, row_id, digest))
+                if cursor.rowcount:
+                    stored.add(post_id)
+                    rows += 1
+            if stored:
+                self._touch(db, stored)
+            db.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            raise
+        return rows
 
     def generation(self) -> int:
         """A number that changes whenever the index's rows may have changed."""
@@ -1297,6 +1364,41 @@ def _reason(exc: BaseException) -> str:
 def _hit(row: tuple[Any, ...], score: float, body_form: str | None = None) -> Hit:
     return Hit(doc_id=row[0], path=row[1], post_id=row[2], lang=row[3], title=row[4], date=row[5], score=score,
                body_form=body_form)
+
+
+def _pooled(query: Query, limit: int | None) -> int | None:
+    """How many hits to rank by score before `whole_words_first` reorders them: at least its pool."""
+    return max(limit, WHOLE_WORD_POOL) if limit and query.ranks_words else limit
+
+
+def whole_words_first(hits: list[Hit], query: Query) -> list[Hit]:
+    """The best WHOLE_WORD_POOL hits (by score) reordered: those where more of the query's
+    groups occur as whole words by the segmenter first, in score order otherwise (spec §6)."""
+    pool = hits[:WHOLE_WORD_POOL]
+    if len(pool) < 2:
+        return hits  # nothing to reorder: the segmenter is not loaded
+    whole = [query.whole_groups((search_form(h.title), h.body_form or ""), word_break) for h in pool]
+    order = sorted(range(len(pool)), key=lambda n: -whole[n])
+    return [pool[n] for n in order] + hits[WHOLE_WORD_POOL:]
+
+
+# What text.words segments: a run of Khmer letters, signs and digits.
+_SEGMENTED = re.compile("[\u1780-\u17d3\u17dc\u17dd\u17e0-\u17e9\u19e0-\u19ff]")
+
+
+def word_break(form: str, at: int) -> bool:
+    """True when offset `at` of a search form is a word boundary: not inside an unspaced Khmer
+    run, or where the segmenter (`text.words`) ends a word of that run."""
+    if at <= 0 or at >= len(form) or not (_SEGMENTED.match(form[at - 1]) and _SEGMENTED.match(form[at])):
+        return True
+    start, end = at - 1, at + 1
+    while start > 0 and _SEGMENTED.match(form[start - 1]):
+        start -= 1
+    while end < len(form) and _SEGMENTED.match(form[end]):
+        end += 1
+    from opedarchive.text.words import khmer_breaks
+
+    return at - start in khmer_breaks(form[start:end])
 
 
 def _simple_score(terms: list[Term], title: str, body: str) -> float:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from opedarchive.archive import Archive
     from opedarchive.index import Index
     from opedarchive.summary import PostFacts, Summary, Tally
+    from opedarchive.wordcounts import Progress
 
 Notice = Callable[[str], None]
 # Set to 1 to read the post files even where the index could be used (a check of the index).
@@ -54,10 +55,12 @@ def select_posts(archive: Archive, flt: PostFilter, sort: str = "date", reverse:
         return Selection(posts, total, _problems(archive, index))
 
 
-def summarize_posts(archive: Archive, flt: PostFilter, latest: int = 5,
-                    notice: Notice | None = None) -> tuple[Summary, list[PostFileError]]:
-    """The `summary` figures of the posts that pass `flt`, and the files that could not be read."""
+def summarize_posts(archive: Archive, flt: PostFilter, latest: int = 5, notice: Notice | None = None,
+                    progress: Progress | None = None) -> tuple[Summary, list[PostFileError]]:
+    """The `summary` figures of the posts that pass `flt`, and the files that could not be read.
+    Khmer words the index has not counted yet are counted first (`wordcounts`; `progress`)."""
     from opedarchive.summary import PostFacts, summarize, summarize_facts
+    from opedarchive.wordcounts import count_khmer_words
 
     languages = archive.config.languages
     index = _fresh_index(archive, notice)
@@ -72,8 +75,13 @@ def summarize_posts(archive: Archive, flt: PostFilter, latest: int = 5,
             return posts
 
         if flt != PostFilter():
-            facts = [PostFacts.of(p) for p in _posts(archive, index) if flt.matches(p)]
+            posts = [p for p in _posts(archive, index) if flt.matches(p)]
+            ids = [p.id for p in posts]
+            if count_khmer_words(index, ids, progress):
+                posts = list(_posts(archive, index, ids))  # with the words just counted
+            facts = [PostFacts.of(p) for p in posts]
             return summarize_facts(facts, load, latest, languages), _problems(archive, index)
+        count_khmer_words(index, None, progress)
         tally = _tally(archive, index)
         latest_ids = index.newest(languages, latest) if latest else []
         return tally.summary(latest_ids, load, languages), _problems(archive, index)

@@ -6,13 +6,15 @@ Every term is matched against the search form of a text (`text.searchform`), so 
 zero-width characters, Khmer spelling variants and Khmer digits never matter. A term whose
 edge is a letter or digit of a spaced script (Latin, …) must start and end a word there
 (`nec` does not match `necessary`; `elect*` matches `election`); Khmer, written without
-spaces, is matched anywhere (`ឆ្នោត` inside `ការបោះឆ្នោត`).
+spaces, is matched inside longer runs (`ឆ្នោត` inside `ការបោះឆ្នោត`) but never through a
+letter group: `រាប់` is not found in `សម្រាប់`, where its `រ` is a subscript.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -26,8 +28,19 @@ MAX_QUERY_CHARS = 10_000
 # A letter or digit that is not Khmer: such a character next to a term means the term is
 # only part of a word.
 _WORD_CHAR = r"[^\W_\u1780-\u17ff]"
+# Khmer clusters (spec §4): a base (consonant or independent vowel), then dependent vowels and
+# signs, or a coeng (U+17D2) with the consonant it puts beneath. A match may not cut one.
+COENG = "\u17d2"
+_BASE = "\u1780-\u17b3"
+_SIGN = "\u17b6-\u17d1\u17d3\u17dd"
+_IN_CLUSTER = "\u1780-\u17d3\u17dd"  # what a sign or a subscript attaches to: base, sign or coeng
+_BASE_RE = re.compile(f"[{_BASE}]")
+_SIGN_RE = re.compile(f"[{_SIGN}]")
+_IN_CLUSTER_RE = re.compile(f"[{_IN_CLUSTER}]")
 _FILTER_RE = re.compile(r"(-?)([A-Za-z]+):(.*)\Z", re.S)
 _YEAR_RE = re.compile(r"[0-9]{4}\Z")
+# The matches of a term in one text looked at for a whole-word one (ranking, spec §6).
+WHOLE_CHECKS = 16
 
 
 def _trimmed(ch: str) -> bool:
@@ -54,13 +67,35 @@ class Term:
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
-        """Where the term occurs in a search form, honouring word edges of spaced scripts."""
-        body = re.escape(self.form)
-        if re.match(_WORD_CHAR, self.form[0]):
+        """Where the term occurs in a search form, honouring word edges of spaced scripts and
+        Khmer cluster edges (`splits_cluster`, as lookarounds)."""
+        form = self.form
+        body = re.escape(form)
+        if re.match(_WORD_CHAR, form[0]):
             body = f"(?<!{_WORD_CHAR})" + body
-        if not self.prefix and re.match(_WORD_CHAR, self.form[-1]):
+        if not self.prefix and re.match(_WORD_CHAR, form[-1]):
             body += f"(?!{_WORD_CHAR})"
-        return re.compile(body)
+        return re.compile(_cluster_start(form) + body + ("" if self.prefix else _cluster_end(form)))
+
+    @property
+    def khmer_edges(self) -> tuple[bool, bool]:
+        """Whether the term starts, and ends (not a prefix), with a Khmer letter or sign: there a
+        match may fall inside a segmenter word."""
+        return bool(_IN_CLUSTER_RE.match(self.form[0])), not self.prefix and bool(_IN_CLUSTER_RE.match(self.form[-1]))
+
+    def whole_in(self, form: str, is_break: Callable[[str, int], bool]) -> bool:
+        """True when the term occurs in `form` (a search form) as whole words: each Khmer edge
+        of the match on a word boundary (`is_break(form, offset)`; spec §6). Only the first
+        WHOLE_CHECKS matches are looked at."""
+        check_start, check_end = self.khmer_edges
+        match = self.pattern.search(form)
+        for _ in range(WHOLE_CHECKS):  # overlapping matches too, as search.js finds them
+            if match is None:
+                break
+            if (not check_start or is_break(form, match.start())) and (not check_end or is_break(form, match.end())):
+                return True
+            match = self.pattern.search(form, match.start() + 1)
+        return False
 
     def found_in(self, *forms: str) -> bool:
         return any(self.pattern.search(f) for f in forms)
@@ -88,6 +123,52 @@ class Query:
         return all(any(t.found_in(*forms) for t in group) for group in self.groups) and not any(
             t.found_in(*forms) for t in self.excluded
         )
+
+    @property
+    def ranks_words(self) -> bool:
+        """Whether the order depends on word boundaries: some term has a Khmer edge (spec §6)."""
+        return any(any(t.khmer_edges) for t in self.terms)
+
+    def whole_groups(self, forms: tuple[str, ...], is_break: Callable[[str, int], bool]) -> int:
+        """How many groups have a term occurring in one of `forms` as whole words (a term
+        without a Khmer edge counts when it occurs)."""
+        return sum(any(t.whole_in(f, is_break) for t in group for f in forms) for group in self.groups)
+
+
+def splits_cluster(text: str, at: int) -> bool:
+    """True when cutting `text` at offset `at` splits a Khmer cluster: before a dependent vowel
+    or sign, before a coeng that has its consonant, or between a coeng and its consonant (the
+    character before must be a Khmer base, sign or coeng)."""
+    if at <= 0 or at >= len(text) or not _IN_CLUSTER_RE.match(text[at - 1]):
+        return False
+    ch = text[at]
+    if _SIGN_RE.match(ch):
+        return True
+    if ch == COENG:
+        return at + 1 < len(text) and bool(_BASE_RE.match(text[at + 1]))
+    return text[at - 1] == COENG and bool(_BASE_RE.match(ch))
+
+
+def _cluster_start(form: str) -> str:
+    """A lookbehind that keeps a match of `form` from starting inside a cluster (`splits_cluster`
+    at its start, where the characters after the cut are the term's)."""
+    first = form[0]
+    if _BASE_RE.match(first):
+        return f"(?<!{COENG})"
+    if _SIGN_RE.match(first) or (first == COENG and len(form) > 1 and _BASE_RE.match(form[1])):
+        return f"(?<![{_IN_CLUSTER}])"
+    if form == COENG:
+        return f"(?:(?<![{_IN_CLUSTER}])|(?![{COENG}][{_BASE}]))"
+    return ""
+
+
+def _cluster_end(form: str) -> str:
+    """A lookahead that keeps a match of `form` from ending inside a cluster."""
+    last = form[-1]
+    if not _IN_CLUSTER_RE.match(last):
+        return ""
+    after = f"{_SIGN}{_BASE}" if last == COENG else _SIGN
+    return f"(?![{after}]|{COENG}[{_BASE}])"
 
 
 def _unquote_value(value: str, key: str) -> str:

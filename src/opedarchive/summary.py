@@ -6,20 +6,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from opedarchive.model import Post
+from opedarchive.model import Post, Version
 from opedarchive.serialize import json_value, post_summary
 from opedarchive.text.summary import plain_text
+from opedarchive.text.words import count_words as count_plain_words
+from opedarchive.text.words import reading_minutes, reading_words
 
 
 def count_words(body: str) -> int:
-    """Words of a Markdown body: runs between spaces or zero-width spaces that hold a letter or
-    a digit. Khmer written without spaces counts one word per unbroken run (an undercount)."""
-    return words_of_plain(plain_text(body))
+    """Words of a Markdown body: Khmer words as the segmenter cuts them (`text.words`), other
+    words between spaces or zero-width spaces (a run that holds a letter or a digit)."""
+    return count_plain_words(plain_text(body))
 
 
-def words_of_plain(plain: str) -> int:
-    """`count_words` of a body already made plain text by `text.summary.plain_text`."""
-    return sum(1 for token in plain.replace("\u200b", " ").split() if any(c.isalnum() for c in token))
+def version_reading_minutes(version: Version) -> int:
+    """Minutes to read one version silently: its words between spaces, its Khmer estimated from
+    the letter clusters (`text.words.reading_words`; no segmenter, so whole sites stay fast).
+    `show`, `show --json` and the website all give this figure."""
+    return reading_minutes(reading_words(plain_text(version.body)), version.lang)
 
 
 @dataclass

@@ -40,6 +40,11 @@ COOKIE_POLL = 0.002
 # How long file-system events are gathered before the watcher applies them.
 DEBOUNCE_MS = 50
 STEP_MS = 5
+# After each batch of events (and each heartbeat), Khmer words the index lacks are counted for
+# this long at most (`wordcounts.count_some`), of files up to COUNT_LARGEST bytes (about 0.1-0.3 s
+# of segmenting each; larger ones are left to `summary`): `summary` then finds them counted.
+COUNT_BUDGET_S = 0.1
+COUNT_LARGEST = 32_000
 
 Log = Callable[[str], None]
 
@@ -129,6 +134,7 @@ class Watcher:
         self._index: Index | None = None
         self._index_inode: int | None = None
         self._dirty = True  # the index is not known to hold every change
+        self._uncountable: set[int] = set()  # index rows whose Khmer words could not be counted
 
     def run(self, ready: Callable[[int], None] | None = None, stop_event: Any = None) -> None:
         """Watch until stopped (KeyboardInterrupt, or `stop_event` set); `ready` is called with
@@ -275,6 +281,18 @@ class Watcher:
             return
         self._ack(changes)
         self._beat()
+        self._count_words()
+
+    def _count_words(self) -> None:
+        """Count some of the Khmer words the index lacks (after acknowledging: commands never wait)."""
+        from opedarchive.wordcounts import count_some
+
+        if self._index is None or self._dirty:
+            return
+        try:
+            count_some(self._index, COUNT_BUDGET_S, self._uncountable, COUNT_LARGEST)
+        except (OpedError, OSError, _sqlite_error()) as exc:
+            self.log(f"Could not count Khmer words ({exc}); summary counts them.")
 
     def _ack(self, changes: Iterable[tuple[Any, str]]) -> None:
         cookies = os.path.abspath(self.cookies)

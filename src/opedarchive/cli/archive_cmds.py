@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -11,13 +12,16 @@ from opedarchive.cli.common import State, echo, open_archive, print_json, say
 
 
 def init(
-    path: Annotated[Path | None, typer.Argument(help="Folder for the new archive. Default: --archive, else ./archive.")] = None,
+    path: Annotated[Path | None, typer.Argument(help="Folder for the new archive. Default: --archive, else $OPEDARCHIVE_DIR, else ./archive.")] = None,
     title: Annotated[str | None, typer.Option("--title", help="The archive's title (shown on the website).")] = None,
 ) -> None:
     """Make an empty archive: opedarchive.toml, posts/ and a .gitignore."""
     from opedarchive.archive import Archive
 
-    root = path or State.archive_path or Path("archive")
+    from opedarchive.paths import ENV_VAR
+
+    # Not the nearest archive upward, as other commands find one: a new archive goes here.
+    root = path or State.archive_path or Path(os.environ.get(ENV_VAR) or "archive")
     Archive.init(root, title)
     say(f"Created an empty archive in {root}")
 

@@ -74,6 +74,7 @@ def show(
 ) -> None:
     """Show one post: its languages side by side on a wide terminal, else one after the other."""
     from opedarchive.serialize import post_json
+    from opedarchive.summary import version_reading_minutes
 
     archive = open_archive()
     post = archive.get(archive.resolve(post_id))
@@ -82,6 +83,8 @@ def show(
     chosen = _chosen_languages(post, [lang] if lang else langs.split(",") if langs else None)
     if as_json:
         data = post_json(post, archive.root, bodies=True)
+        for entry, version in zip(data["versions"], post.versions.values(), strict=True):
+            entry["reading_minutes"] = version_reading_minutes(version)
         data["alignment"] = _alignment_json(archive, post, chosen)
         print_json(data)
         return

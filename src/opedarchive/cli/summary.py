@@ -2,13 +2,55 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
+import time
+from typing import Annotated, Any
 
 import typer
 
 from opedarchive.cli import filters
-from opedarchive.cli.common import open_archive, out, print_json, say
+from opedarchive.cli.common import err, open_archive, out, print_json, say
 from opedarchive.cli.paging import KhmerWidthOption, width_model
+
+# Counting Khmer words shows its progress once it has taken this long.
+PROGRESS_AFTER_S = 1.0
+
+
+class CountingProgress:
+    """The progress of counting Khmer words (`wordcounts`) on stderr, once it has taken more
+    than PROGRESS_AFTER_S: a Rich bar on a terminal, else one line."""
+
+    def __init__(self) -> None:
+        self.started = 0.0
+        self.bar: Any = None
+        self.task: Any = None
+        self.said = False
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done == 0:
+            self.started = now
+            return
+        if self.bar is None and not self.said and now - self.started > PROGRESS_AFTER_S and done < total:
+            if sys.stderr.isatty():
+                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+                self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                    TimeElapsedColumn(), console=err(), transient=True)
+                self.bar.start()
+                self.task = self.bar.add_task("counting Khmer words (once)", total=total)
+            else:
+                say(f"Counting the Khmer words of {total:,} versions (once: they are kept in the index)…")
+                self.said = True
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done)
+            if done >= total:
+                self.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
 
 
 def summary(
@@ -30,7 +72,11 @@ def summary(
 
     archive = open_archive()
     flt = filters.post_filter(author, tag, lang, outlet, kind, since, until, year, untranslated)
-    figures, problems = summarize_posts(archive, flt, latest=latest, notice=say)
+    progress = CountingProgress()
+    try:
+        figures, problems = summarize_posts(archive, flt, latest=latest, notice=say, progress=progress)
+    finally:
+        progress.close()
     filters.warn_skipped(problems)
     if as_json:
         print_json(figures.to_json())

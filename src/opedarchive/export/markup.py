@@ -113,3 +113,10 @@ def format_date(value: dt.date, lang: str) -> str:
         return f"{ascii_digits_to_khmer(str(value.day))} {KHMER_MONTHS[value.month - 1]} " \
                f"{ascii_digits_to_khmer(str(value.year))}"
     return f"{value.day} {ENGLISH_MONTHS[value.month - 1]} {value.year}"
+
+
+def format_reading_time(minutes: int, lang: str) -> str:
+    """`5 min read`; in Khmer `អានរយៈពេល ៥ នាទី` (reading time 5 minutes)."""
+    if lang.startswith("km"):
+        return f"អានរយៈពេល {ascii_digits_to_khmer(str(minutes))} នាទី"
+    return f"{minutes} min read"

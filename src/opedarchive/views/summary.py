@@ -87,6 +87,9 @@ def summary_lines(summary: Summary, title: str, width: int, model: str = DEFAULT
     lines.extend(wrap_text(Text(totals), width, model))
     if summary.words:
         words = "words: " + ", ".join(f"{lang} {n:,}" for lang, n in summary.words.items())
+        if any(lang.startswith("km") for lang in summary.words):
+            # Khmer has no spaces between words: its count is the segmenter's (text.words).
+            words += " (Khmer words as a word segmenter cuts them)"
         lines.extend(wrap_text(Text(words, style="dim"), width, model))
     if not posts:
         return lines

@@ -163,6 +163,22 @@
     return chars.slice(start, end).join("");
   }
 
+  // Khmer clusters (spec §4; query.splits_cluster): a base (U+1780–U+17B3), then dependent
+  // vowels and signs, or a coeng (U+17D2) with the consonant it puts beneath.
+  var COENG = 0x17d2;
+  function isBase(code) { return code >= 0x1780 && code <= 0x17b3; }
+  function isSign(code) { return (code >= 0x17b6 && code <= 0x17d1) || code === 0x17d3 || code === 0x17dd; }
+  function inCluster(code) { return (code >= 0x1780 && code <= 0x17d3) || code === 0x17dd; }
+
+  // True when cutting `text` at `at` splits a Khmer cluster.
+  function splitsCluster(text, at) {
+    if (at <= 0 || at >= text.length || !inCluster(text.charCodeAt(at - 1))) { return false; }
+    var code = text.charCodeAt(at);
+    if (isSign(code)) { return true; }
+    if (code === COENG) { return at + 1 < text.length && isBase(text.charCodeAt(at + 1)); }
+    return text.charCodeAt(at - 1) === COENG && isBase(code);
+  }
+
   function Term(text, form, prefix) {
     var chars = Array.from(form);
     this.text = text;
@@ -170,6 +186,9 @@
     this.prefix = prefix;
     this.edgeStart = isWordChar(chars[0]);
     this.edgeEnd = !prefix && isWordChar(chars[chars.length - 1]);
+    // Khmer edges: where a match may cut a cluster, or fall inside a segmenter word.
+    this.khmerStart = inCluster(form.charCodeAt(0));
+    this.khmerEnd = !prefix && inCluster(form.charCodeAt(form.length - 1));
   }
 
   // Where the term occurs in a search form (spec §4): [start, end] pairs.
@@ -177,7 +196,8 @@
     var found = [], form = this.form, at = text.indexOf(form);
     while (at >= 0) {
       var end = at + form.length;
-      if (!(this.edgeStart && isWordChar(charBefore(text, at))) && !(this.edgeEnd && isWordChar(charAt(text, end)))) {
+      if (!(this.edgeStart && isWordChar(charBefore(text, at))) && !(this.edgeEnd && isWordChar(charAt(text, end)))
+          && !(this.khmerStart && splitsCluster(text, at)) && !(this.khmerEnd && splitsCluster(text, end))) {
         found.push([at, end]);
         if (first) { break; }
       }
@@ -514,7 +534,8 @@
         khmerKeys(run).forEach(function (key) { parts.push([key, false]); });
       });
     }
-    var exact = allKhmer && list.length <= 3;
+    // A short Khmer term's n-gram is exact, unless a match may cut a cluster at a Khmer edge.
+    var exact = allKhmer && list.length <= 3 && !term.khmerStart && !term.khmerEnd;
     if (!parts.length) { return Promise.resolve({ docs: index.allDocs(), exact: false }); }
     return Promise.all(parts.map(function (p) {
       return p[1] ? index.prefixPosting(p[0]) : index.posting(p[0]);
@@ -630,23 +651,92 @@
     return manifestPromise;
   }
 
+  // ------------------------------------------------------------------ whole words first (spec §6)
+
+  // The best hits by score that are reordered whole words first (index.WHOLE_WORD_POOL).
+  var WHOLE_WORD_POOL = 20;
+  var WHOLE_CHECKS = 16;  // query.WHOLE_CHECKS: matches per term and text looked at
+  // What opedarchive.text.words segments: a run of Khmer letters, signs and digits.
+  var SEGMENTED = /[\u1780-\u17d3\u17dc\u17dd\u17e0-\u17e9\u19e0-\u19ff]/;
+  var segmenter = null, runBreaks = new Map();
+
+  // Offsets inside an unspaced Khmer run where the browser's word segmenter (ICU's dictionary,
+  // where the terminal uses khmercut) ends a word; null when the browser has none.
+  function breaksOf(run) {
+    if (segmenter === null) {
+      if (typeof Intl === "undefined" || !Intl.Segmenter) { return null; }
+      segmenter = new Intl.Segmenter("km", { granularity: "word" });
+    }
+    var known = runBreaks.get(run);
+    if (known) { return known; }
+    known = new Set();
+    for (var part of segmenter.segment(run)) { if (part.index > 0) { known.add(part.index); } }
+    if (runBreaks.size > 4096) { runBreaks.clear(); }
+    runBreaks.set(run, known);
+    return known;
+  }
+
+  // index.word_break: `at` is not inside an unspaced Khmer run, or the segmenter ends a word there.
+  function wordBreak(form, at) {
+    if (at <= 0 || at >= form.length || !SEGMENTED.test(form[at - 1]) || !SEGMENTED.test(form[at])) { return true; }
+    var start = at - 1, end = at + 1;
+    while (start > 0 && SEGMENTED.test(form[start - 1])) { start--; }
+    while (end < form.length && SEGMENTED.test(form[end])) { end++; }
+    var breaks = breaksOf(form.slice(start, end));
+    return breaks === null || breaks.has(at - start);
+  }
+
+  // query.Term.whole_in: the term occurs in `form` with each Khmer edge on a word boundary.
+  Term.prototype.wholeIn = function (form) {
+    var found = this.occurrences(form, false).slice(0, WHOLE_CHECKS), self = this;
+    return found.some(function (o) {
+      return (!self.khmerStart || wordBreak(form, o[0])) && (!self.khmerEnd || wordBreak(form, o[1]));
+    });
+  };
+
+  function ranksWords(query) {
+    return query.groups.some(function (g) { return g.some(function (t) { return t.khmerStart || t.khmerEnd; }); });
+  }
+
+  // index.whole_words_first: the pool reordered, more groups found as whole words first.
+  function wholeWordsFirst(query, hits) {
+    var pool = hits.slice(0, WHOLE_WORD_POOL);
+    if (pool.length < 2) { return hits; }
+    var whole = pool.map(function (hit) {
+      var forms = [searchForm(hit.record.title), searchForm(hit.record.body)];
+      return query.groups.filter(function (g) {
+        return g.some(function (t) { return forms.some(function (f) { return t.wholeIn(f); }); });
+      }).length;
+    });
+    var order = pool.map(function (_, n) { return n; });
+    order.sort(function (a, b) { return (whole[b] - whole[a]) || (a - b); });
+    return order.map(function (n) { return pool[n]; }).concat(hits.slice(WHOLE_WORD_POOL));
+  }
+
   // A search in progress: its candidates, checked and shown a page at a time.
   function Search(index, query, list) {
     this.index = index;
     this.query = query;
     this.list = list;          // [{doc, score, sure}], best first
     this.next = 0;             // the first candidate not yet looked at
-    this.hits = [];            // [{doc, score, record}] in order
+    this.hits = [];            // [{doc, score, record}] in order, handed out
+    this.ready = [];           // hits checked but not handed out yet
+    this.reorder = ranksWords(query);  // the first WHOLE_WORD_POOL hits, once found
     this.unsure = list.filter(function (c) { return !c.sure; }).length;
     this.rejected = 0;
   }
 
+  // Whether hits may remain to hand out.
+  Search.prototype.hasMore = function () {
+    return this.ready.length > 0 || this.next < this.list.length;
+  };
+
   // The next `count` hits (fewer at the end), checking candidates on the way.
   Search.prototype.more = function (count) {
-    var self = this, found = [];
+    var self = this, wanted = self.reorder ? Math.max(count, WHOLE_WORD_POOL) : count;
     function step() {
-      if (found.length >= count || self.next >= self.list.length) { return Promise.resolve(found); }
-      var batch = self.list.slice(self.next, self.next + Math.max(count - found.length, 8));
+      if (self.ready.length >= wanted || self.next >= self.list.length) { return Promise.resolve(); }
+      var batch = self.list.slice(self.next, self.next + Math.max(wanted - self.ready.length, 8));
       self.next += batch.length;
       return Promise.all(batch.map(function (c) { return self.index.record(c.doc); })).then(function (records) {
         batch.forEach(function (c, n) {
@@ -654,14 +744,20 @@
             self.unsure--;
             if (!verified(self.query, records[n])) { self.rejected++; return; }
           }
-          var hit = { doc: c.doc, score: c.score, record: records[n] };
-          self.hits.push(hit);
-          found.push(hit);
+          self.ready.push({ doc: c.doc, score: c.score, record: records[n] });
         });
         return step();
       });
-    };
-    return step();
+    }
+    return step().then(function () {
+      if (self.reorder) {
+        self.ready = wholeWordsFirst(self.query, self.ready);
+        self.reorder = false;
+      }
+      var found = self.ready.splice(0, count);
+      found.forEach(function (hit) { self.hits.push(hit); });
+      return found;
+    });
   };
 
   // Check every candidate the postings could not settle (their records are loaded), so that
@@ -874,7 +970,7 @@
         search.query.groups.forEach(function (g) { g.forEach(function (t) { terms.push(t); }); });
         hits.forEach(function (hit) { list.appendChild(hitItem(hit, terms)); });
         status.textContent = countText(search, query);
-        if (moreLine) { moreLine.hidden = search.next >= search.list.length; }
+        if (moreLine) { moreLine.hidden = !search.hasMore(); }
         finish();
       });
     }
