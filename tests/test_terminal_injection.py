@@ -22,11 +22,12 @@ import pytest
 
 from conftest import Invoke, drain_pty
 
-# CSI (clear the screen), OSC (set the window title; write the clipboard), DCS, NEL, as C1 controls.
-C1 = "\x9b2J \x9d0;pwned\x9c \x9d52;c;aGk=\x9c \x90q\x9c \x85"
+# CSI (clear the screen), OSC (set the window title; write the clipboard), DCS, NEL, as C1 controls;
+# and a right-to-left override and isolate, which make a terminal show the text reversed.
+C1 = "\x9b2J \x9d0;pwned\x9c \x9d52;c;aGk=\x9c \x90q\x9c \x85 \u202egnp.exe\u202c \u2067x\u2069"
 POST_ID = "2022-01-01-hostile"
 # What a terminal could obey: C0 controls but line feed (tab too: it is laid out), DEL, C1.
-OBEYED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+OBEYED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 SGR = re.compile("\x1b\\[[0-9;]*m")  # Rich's own colour codes, on a terminal
 
 

@@ -129,7 +129,7 @@ def warn(message: str) -> None:
 
 # What JSON may hold as it is but a terminal would obey (DEL, C1 controls) or UTF-8 cannot carry
 # (a lone surrogate: an undecodable byte of a file name): written as \u escapes instead.
-_JSON_ESCAPE = re.compile("[\x7f-\x9f\ud800-\udfff]")
+_JSON_ESCAPE = re.compile("[\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 
 
 def print_json(data: Any) -> None:
