@@ -326,3 +326,18 @@ def test_a_watcher_counts_khmer_words_between_its_events(tmp_path: Path) -> None
         assert count_some(index, 60.0, set(), 10**6) == 0
         assert index.uncounted() == []
     assert json.loads(_invoke(root, "summary", "--json"))["words"]["km"] == sum(counts.values())
+
+
+def test_spaced_words_counts_a_slice_at_a_time_as_split_would(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long body is counted a slice at a time (memory stays flat); the count is `split()`'s."""
+    import random
+
+    from opedarchive.text import words
+
+    monkeypatch.setattr(words, "_SLICE", 7)
+    rng = random.Random(3)
+    tokens = ["election", "the", "ការបោះឆ្នោត", "--", "2022,", "a\u200bb", "—", "x_y", "\u200b", " ", "…", "_", "\n"]
+    for _ in range(2000):
+        text = " ".join(rng.choice(tokens) for _ in range(rng.randint(0, 30)))
+        plain = words._KHMER_ANY.sub("\0", text).replace("\u200b", " ")
+        assert words.spaced_words(text) == sum(1 for t in plain.split() if words._ALNUM.search(t)), text

@@ -7,14 +7,20 @@ Goldens live in tests/golden/; after a deliberate change to the views, rewrite t
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
+from rich.text import Text
 
 from cells import wcswidth
+from opedarchive.cli import paging
+from opedarchive.cli.common import out
 from opedarchive.cli.paging import page
 from opedarchive.text.width import cell_width
+from opedarchive.views.post import Line, Lines
 
 from conftest import Invoke
 
@@ -183,6 +189,31 @@ def test_pager_defaults_to_less(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     assert page("x\n" * 30, is_terminal=True, height=10)
     assert (tmp_path / "args").read_text(encoding="utf-8") == "-R\n"
     assert (tmp_path / "paged").read_text(encoding="utf-8") == "x\n" * 30
+
+
+def test_a_long_view_is_printed_a_piece_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Issue 14: Rich's print holds all it prints until the end (230 MB for 15 MB bodies side by
+    # side). The view goes out as it is made, and what goes out is what Rich would print.
+    stdout = StringIO()
+    written_before_the_end: list[int] = []
+
+    def lines(width: int) -> Iterator[Line]:
+        for i in range(3000):
+            yield Text.assemble((f"line {i}", "bold")) if i % 7 == 0 else f"line {i} " + "x" * (i % 90)
+        written_before_the_end.append(len(stdout.getvalue()))
+
+    monkeypatch.setattr(paging, "CHUNK_CHARS", 10_000)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setattr("sys.stdout", stdout)
+    paging.print_paged(Lines(lines), paging=False)
+    shown = stdout.getvalue()
+    assert "\x1b[1mline 0\x1b[0m\nline 1 x\n" in shown
+    assert 0 < written_before_the_end[0] < len(shown)
+    console = out()
+    with console.capture() as capture:
+        console.print(Lines(lines), crop=False)
+    assert capture.get() == shown
 
 
 def test_help_lists_the_new_options(cli: Invoke) -> None:

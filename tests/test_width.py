@@ -166,3 +166,22 @@ def test_wrapping_by_the_line_agrees_with_the_rule_unit_by_unit(text: str, width
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(width_module, "_line_fast", lambda *args: width_module._UNSURE)
         assert fast == wrap_spans(text, width, model)
+
+
+SHORT_TEXT = st.lists(st.sampled_from(
+    [chr(c) for c in range(0x1780, 0x17B4)] + [chr(c) for c in range(0x17B6, 0x17D4)]
+    + list(" \u200b។a.b,(”“«»)[]%…漢\u0301\x1b\xa0\u2060\u17d7\u3000\u200c\u200d\u17d2")
+    + ["  ", "xyz", "ab cd", "e\u0301", "\u17d2 "]
+), min_size=1, max_size=40).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(SHORT_TEXT | st.text(" ab.,()[]\u200b", min_size=1, max_size=80), st.integers(1, 80),
+       st.sampled_from(["glibc", "rich"]))
+def test_a_text_that_fits_is_cut_as_the_scans_would(text: str, width: int, model: str) -> None:
+    # A text that fits whatever its characters is taken as one line without the scans (issue 14:
+    # 100,000 short paragraphs); the scans must cut it the same way.
+    fast = wrap_spans(text, width, model)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(width_module, "_one_line", lambda *args: None)
+        assert fast == wrap_spans(text, width, model)

@@ -112,6 +112,9 @@ def wrap_spans(text: str, width: int, model: str = DEFAULT_MODEL) -> list[tuple[
     width = max(1, width)
     if not text:
         return []
+    one = _one_line(text, width)
+    if one is not None:
+        return one
     words = _WordBreaks(text) if len(text) <= WORD_BREAK_MAX_TEXT else None
     n = len(text)
     spans: list[tuple[int, int]] = []
@@ -139,6 +142,19 @@ def wrap_spans(text: str, width: int, model: str = DEFAULT_MODEL) -> list[tuple[
     if not spans:
         spans.append((n, n))
     return spans
+
+
+def _one_line(text: str, width: int) -> list[tuple[int, int]] | None:
+    """The spans of a text that fits on one line whatever its characters (none takes more than 2
+    cells, and printable ASCII 1), else None: found without the scans below, which cost more than
+    such a line (issue 14: a post of 100,000 short paragraphs)."""
+    n = len(text)
+    if 2 * n > width and not (n <= width and text.isascii() and text.isprintable()):
+        return None
+    if "\n" in text or "\t" in text:
+        return None
+    s = _skip_breaks(text, 0)
+    return [(s, _rstrip(text, s, n))] if s < n else [(n, n)]
 
 
 # A line is found in one of two ways that agree (tests/test_width.py checks it on random text).

@@ -11,12 +11,14 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.control import strip_control_codes
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
 from opedarchive.align import paragraphs
 from opedarchive.model import Post, Version
+from opedarchive.summary import version_reading_minutes
 from opedarchive.text.width import DEFAULT_MODEL, ZWSP, cell_width, wrap_spans
 
 _LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|[0-9]{1,9}[.)])[ \t]+(?P<text>.*)$")
@@ -35,6 +37,14 @@ _INLINE = re.compile(
     r"|(?<![\w_])_(?P<em2>(?!\s)[^_]+?(?<!\s))_(?![\w_])"
 )
 _INLINE_START = re.compile(r"[`!\[*_]")  # where a match of _INLINE can start
+# How a block that may be a fence, a heading, a quote or a list starts (a block that does not is
+# a paragraph: the patterns above all look at its first line only).
+_MAYBE_SPECIAL = re.compile(r"[ \t]*[`~#>*+\-0-9]")
+_STRIPPED = re.compile("[\x07\x08\x0b\x0c\x0d]")  # what `Text` strips (rich.control)
+
+# A wrapped line: plain text when it has no style, as most lines of a long post (a `Text` for
+# each cost more than finding where to cut it), else `Text`. What reaches the screen is the same.
+Line = Text | str
 
 
 def inline_text(markdown: str, style: str = "") -> Text:
@@ -72,15 +82,27 @@ def _inline_matches(markdown: str) -> Iterator[re.Match[str]]:
 def wrap_text(text: Text, width: int, model: str = DEFAULT_MODEL, indent: int = 0) -> list[Text]:
     """Styled text wrapped to `width` cells (see `text.width.wrap_spans`); lines after the first
     are indented by `indent` cells. Zero-width spaces, break hints only, are not drawn."""
-    return list(_wrapped(text, width, model, indent))
+    return [Text(line, justify=text.justify, overflow=text.overflow) if isinstance(line, str) else line
+            for line in _wrapped(text, width, model, indent)]
+
+
+def as_text(line: Line) -> Text:
+    """A line as `Text`."""
+    return Text(line) if isinstance(line, str) else line
 
 
 # The views below make their lines one at a time (generators), and the renderables take them so:
 # a 15 MB paragraph is 200,000 lines, and holding them all as Text at once took 80 MB a column.
 
-def _wrapped(text: Text, width: int, model: str, indent: int = 0) -> Iterator[Text]:
-    """The lines of `wrap_text`, one at a time."""
-    plain = text.plain
+def _wrapped(text: Text, width: int, model: str, indent: int = 0) -> Iterator[Line]:
+    """The lines of `wrap_text`, one at a time (plain when the text has no style)."""
+    if not text.spans and not text.style:
+        return _plain_wrapped(text.plain, width, model, indent)
+    return _styled_wrapped(text, width, model, indent)
+
+
+def _line_spans(plain: str, width: int, model: str, indent: int) -> list[tuple[int, int]]:
+    """Where `_wrapped` cuts the lines (the continuation lines `indent` cells narrower)."""
     spans = wrap_spans(plain, width, model)
     if indent and len(spans) > 1:
         # The continuation lines are narrower: wrap what follows the first line again.
@@ -89,7 +111,21 @@ def _wrapped(text: Text, width: int, model: str, indent: int = 0) -> Iterator[Te
         skipped = len(rest) - len(rest.lstrip(" "))
         offset = start + skipped
         spans = spans[:1] + [(offset + s, offset + e) for s, e in wrap_spans(rest[skipped:], width - indent, model)]
-    for i, line in enumerate(_cut(text, spans)):
+    return spans
+
+
+def _plain_wrapped(plain: str, width: int, model: str, indent: int = 0) -> Iterator[str]:
+    """The lines of text without styles (and without the control codes `Text` strips)."""
+    pad = " " * indent
+    for i, (s, e) in enumerate(_line_spans(plain, width, model, indent)):
+        line = plain[s:e]
+        if ZWSP in line:
+            line = line.replace(ZWSP, "")
+        yield pad + line if indent and i else line
+
+
+def _styled_wrapped(text: Text, width: int, model: str, indent: int) -> Iterator[Text]:
+    for i, line in enumerate(_cut(text, _line_spans(text.plain, width, model, indent))):
         if ZWSP in line.plain:
             line = Text("").join(line.split(ZWSP, allow_blank=True))
         if indent and i:
@@ -115,7 +151,7 @@ def _join_lines(lines: Iterable[str]) -> str:
 def block_lines(block: str, width: int, model: str = DEFAULT_MODEL) -> list[Text]:
     """One paragraph of Markdown (as `align.paragraphs` cuts them) as wrapped lines: lists keep
     their markers with a hanging indent, headings are bold, quotes get a bar, code stays as is."""
-    return list(_block_lines(block, width, model))
+    return [as_text(line) for line in _block_lines(block, width, model)]
 
 
 # Quotes nested deeper than this show their further `>` as text (a paragraph of 20,000 `> `
@@ -123,8 +159,11 @@ def block_lines(block: str, width: int, model: str = DEFAULT_MODEL) -> list[Text
 MAX_QUOTE_DEPTH = 16
 
 
-def _block_lines(block: str, width: int, model: str) -> Iterator[Text]:
+def _block_lines(block: str, width: int, model: str) -> Iterator[Line]:
     """The lines of `block_lines`, one at a time."""
+    if _MAYBE_SPECIAL.match(block) is None:  # a paragraph (most blocks)
+        text = block.expandtabs(4)
+        return _paragraph(_join_lines(text.split("\n")) if "\n" in text else text.strip(), width, model)
     lines = block.expandtabs(4).split("\n")
     depth = 0  # levels of quote taken off
     while depth < MAX_QUOTE_DEPTH and not _FENCE.match(lines[0]) and _heading(lines) is None and (
@@ -139,10 +178,11 @@ def _block_lines(block: str, width: int, model: str) -> Iterator[Text]:
     return (_quoted(bar, line, depth) for line in inner)
 
 
-def _quoted(bar: Text, line: Text, depth: int) -> Text:
+def _quoted(bar: Text, line: Line, depth: int) -> Text:
+    quoted = as_text(line)
     for _ in range(depth):
-        line = bar + line
-    return line
+        quoted = bar + quoted
+    return quoted
 
 
 def _heading(lines: list[str]) -> str | None:
@@ -151,7 +191,7 @@ def _heading(lines: list[str]) -> str | None:
     return heading.group(2).rstrip(" \t#") if heading else None
 
 
-def _unquoted_lines(lines: list[str], width: int, model: str) -> Iterator[Text]:
+def _unquoted_lines(lines: list[str], width: int, model: str) -> Iterator[Line]:
     """The lines of a block that is no quote: code, a heading, a list or a paragraph."""
     if _FENCE.match(lines[0]):
         code = [line for line in lines if not _FENCE.match(line)]
@@ -161,10 +201,17 @@ def _unquoted_lines(lines: list[str], width: int, model: str) -> Iterator[Text]:
         return _wrapped(inline_text(heading, style="bold"), width, model)
     if _LIST_ITEM.match(lines[0]):
         return _list_lines(lines, width, model)
-    return _wrapped(inline_text(_join_lines(lines)), width, model)
+    return _paragraph(_join_lines(lines), width, model)
 
 
-def _list_lines(lines: list[str], width: int, model: str) -> Iterator[Text]:
+def _paragraph(markdown: str, width: int, model: str) -> Iterator[Line]:
+    """A paragraph's inline Markdown wrapped (without a Text when it holds no markup)."""
+    if _INLINE_START.search(markdown) is None:
+        return _plain_wrapped(strip_control_codes(markdown) if _STRIPPED.search(markdown) else markdown, width, model)
+    return _wrapped(inline_text(markdown), width, model)
+
+
+def _list_lines(lines: list[str], width: int, model: str) -> Iterator[Line]:
     items: list[tuple[str, str, list[str]]] = []  # (indent, marker, lines of text)
     for line in lines:
         m = _LIST_ITEM.match(line)
@@ -185,20 +232,21 @@ def body_lines(version: Version, width: int, model: str = DEFAULT_MODEL,
                indexes: Iterable[int] | None = None) -> list[Text]:
     """The body's paragraphs (all, or those of `indexes`) wrapped, a blank line between them."""
     paras = paragraphs(version.body)
-    return list(paragraph_lines([paras[i] for i in indexes] if indexes is not None else paras, width, model))
+    chosen = [paras[i] for i in indexes] if indexes is not None else paras
+    return [as_text(line) for line in paragraph_lines(chosen, width, model)]
 
 
-def paragraph_lines(paras: Iterable[str], width: int, model: str = DEFAULT_MODEL) -> Iterator[Text]:
+def paragraph_lines(paras: Iterable[str], width: int, model: str = DEFAULT_MODEL) -> Iterator[Line]:
     """Paragraphs (as `align.paragraphs` cuts them) wrapped, a blank line between them, one line
     at a time."""
     for i, para in enumerate(paras):
         if i:
-            yield Text("")
+            yield ""
         yield from _block_lines(para, width, model)
 
 
 def post_header(post: Post, version: Version) -> Text:
-    """Title, then date · authors · outlet · kind, then the other languages."""
+    """Title, then date · authors · outlet · kind · reading time, then the other languages."""
     header = Text()
     header.append(version.title, style="bold")
     header.append("\n")
@@ -208,6 +256,7 @@ def post_header(post: Post, version: Version) -> Text:
     for key in ("affiliation", "outlet", "kind"):
         if version.get(key):
             details.append(version.get(key))
+    details.append(f"{version_reading_minutes(version)} min read")
     header.append(" · ".join(details), style="dim")
     others = [lang for lang in post.languages if lang != version.lang]
     header.append(f"\n{post.id}  [{version.lang}]", style="dim")
@@ -251,31 +300,48 @@ def caption_lines(version: Version, width: int, model: str = DEFAULT_MODEL) -> l
 class Lines:
     """A renderable made of lines the program wrapped itself, for the console's width."""
 
-    def __init__(self, make: Callable[[int], Iterable[Text]]) -> None:
+    def __init__(self, make: Callable[[int], Iterable[Line]]) -> None:
         self.make = make
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         return line_segments(self.make(options.max_width), console)
 
 
-def line_segments(lines: Iterable[Text], console: Console) -> Iterator[Segment]:
+# Lines without styles go out this many to a segment: each segment costs Rich a trip through
+# its generators, and a long post has hundreds of thousands of lines.
+LINES_PER_SEGMENT = 200
+
+
+def line_segments(lines: Iterable[Line], console: Console) -> Iterator[Segment]:
     """The segments of lines, each ended by a line break."""
     newline = Segment.line()
     styled = console.color_system is not None  # else styles do not show: a line is its text
+    held: list[str] = []  # lines without styles, each with its line break, not yet given out
     for line in lines:
-        if styled and (line.spans or line.style):
+        if isinstance(line, str):
+            held.append(line + "\n")
+        elif styled and (line.spans or line.style):
+            if held:
+                yield Segment("".join(held))
+                held = []
             yield from line.render(console)
+            yield newline
+            continue
         else:  # what `Text.render` gives, without its cost (a long post has many lines)
-            yield Segment(line.plain)
-        yield newline
+            held.append(line.plain + "\n")
+        if len(held) >= LINES_PER_SEGMENT:
+            yield Segment("".join(held))
+            held = []
+    if held:
+        yield Segment("".join(held))
 
 
 def version_lines(post: Post, version: Version, width: int, model: str = DEFAULT_MODEL) -> list[Text]:
     """The whole post in one language as wrapped lines: header, captions, body."""
-    return list(_version_lines(post, version, width, model))
+    return [as_text(line) for line in _version_lines(post, version, width, model)]
 
 
-def _version_lines(post: Post, version: Version, width: int, model: str) -> Iterator[Text]:
+def _version_lines(post: Post, version: Version, width: int, model: str) -> Iterator[Line]:
     yield from wrap_text(post_header(post, version), width, model)
     yield Text("")
     if captions(version):

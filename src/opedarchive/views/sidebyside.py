@@ -18,6 +18,9 @@ from opedarchive.align import Pair, paragraphs
 from opedarchive.model import Post, Version
 from opedarchive.text.width import DEFAULT_MODEL, cell_width
 from opedarchive.views.post import (
+    LINES_PER_SEGMENT,
+    Line,
+    as_text,
     caption_lines,
     line_segments,
     paragraph_lines,
@@ -52,7 +55,7 @@ class SideBySide:
         left = inner // 2
         return left, inner - left
 
-    def rows(self, width: int) -> Iterator[tuple[Iterable[Text], Iterable[Text]]]:
+    def rows(self, width: int) -> Iterator[tuple[Iterable[Line], Iterable[Line]]]:
         """The column cells, row by row: heading, captions, then each aligned group."""
         lw, rw = self.column_widths(width)
         m = self.model
@@ -76,9 +79,9 @@ class SideBySide:
     def lines(self, width: int) -> list[Text]:
         """Every line of the view, each exactly `width` cells wide in the width model
         (narrower lines are padded; the header may be narrower)."""
-        return [self._row(*line) if isinstance(line, tuple) else line for line in self._lines(width)]
+        return [self._row(*line) if isinstance(line, tuple) else as_text(line) for line in self._lines(width)]
 
-    def _lines(self, width: int) -> Iterator[Text | tuple[Text, Text, int]]:
+    def _lines(self, width: int) -> Iterator[Line | tuple[Line, Line, int]]:
         """The header's lines, then each row as (left cell, right cell, left column's width)."""
         lw, rw = self.column_widths(width)
         yield from wrap_text(post_header(self.post, self.left), width, self.model)
@@ -87,39 +90,56 @@ class SideBySide:
         first = True
         for left, right in self.rows(width):
             if not first:
-                yield Text(""), Text(""), lw
+                yield "", "", lw
             first = False
-            for a, b in zip_longest(left, right, fillvalue=Text("")):
+            for a, b in zip_longest(left, right, fillvalue=""):
                 yield a, b, lw
 
-    def _row(self, a: Text, b: Text, left_width: int) -> Text:
-        row = a.copy()
-        row.append(" " * max(0, left_width - cell_width(a.plain, self.model)))
-        row.append(GUTTER if b.plain else GUTTER.rstrip(), style=DIM)
-        row.append_text(b)
+    def _row(self, a: Line, b: Line, left_width: int) -> Text:
+        row = as_text(a).copy()
+        row.append(" " * max(0, left_width - cell_width(row.plain, self.model)))
+        row.append(GUTTER if b else GUTTER.rstrip(), style=DIM)
+        row.append_text(as_text(b))
         return row
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         newline = Segment.line()
-        # Styles show only on a console with colours: without, a row is one segment of text.
+        # Styles show only on a console with colours: without, rows are plain text, given out
+        # many to a segment.
         plain = console.color_system is None
+        model = self.model
+        held: list[str] = []  # rows not yet given out (see `line_segments`)
         for line in self._lines(options.max_width):
             if not isinstance(line, tuple):
+                if held:
+                    yield Segment("".join(held))
+                    held = []
                 yield from line_segments([line], console)
                 continue
             a, b, left_width = line
-            if not plain and (a.spans or a.style or b.spans or b.style):
+            if not plain and (_styled(a) or _styled(b)):
                 yield from self._row(a, b, left_width).render(console)
                 yield newline
                 continue
             # What rendering `_row` gives, without its cost (a row of a long post is one of many).
-            left = a.plain + " " * max(0, left_width - cell_width(a.plain, self.model))
-            gutter = GUTTER if b.plain else GUTTER.rstrip()
+            a = a if isinstance(a, str) else a.plain
+            b = b if isinstance(b, str) else b.plain
+            left = a + " " * (left_width - cell_width(a, model)) if a else " " * left_width
+            gutter = GUTTER if b else GUTTER.rstrip()
             if plain:
-                yield Segment(left + gutter + b.plain)
-            else:
-                yield Segment(left)
-                yield Segment(gutter, DIM)
-                if b.plain:
-                    yield Segment(b.plain)
+                held.append(left + gutter + b + "\n")
+                if len(held) >= LINES_PER_SEGMENT:
+                    yield Segment("".join(held))
+                    held = []
+                continue
+            yield Segment(left)
+            yield Segment(gutter, DIM)
+            if b:
+                yield Segment(b)
             yield newline
+        if held:
+            yield Segment("".join(held))
+
+
+def _styled(line: Line) -> bool:
+    return not isinstance(line, str) and bool(line.spans or line.style)
