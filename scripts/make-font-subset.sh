@@ -11,4 +11,11 @@ pyftsubset "$src" \
   --unicodes='U+0020-007E,U+00A0,U+1780-17FF,U+19E0-19FF,U+200B-200D,U+25CC' \
   --layout-features='*' --flavor=woff2 \
   --output-file="$out"
-ls -l "$out"
+# The same subset as TrueType for `export --pdf` (Typst reads no WOFF2) and `--epub` (e-readers
+# know TTF better). The committed TTF was decompressed from the WOFF2 above with fontTools
+# (TTFont(woff2).flavor = None; save): the same glyphs and layout tables.
+pyftsubset "$src" \
+  --unicodes='U+0020-007E,U+00A0,U+1780-17FF,U+19E0-19FF,U+200B-200D,U+25CC' \
+  --layout-features='*' \
+  --output-file="${out%.woff2}.ttf"
+ls -l "$out" "${out%.woff2}.ttf"

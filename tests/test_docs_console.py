@@ -82,6 +82,9 @@ class Shell:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=30)
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                stream.close()
 
 
 def commands(block: str) -> Iterator[tuple[str, list[str]]]:

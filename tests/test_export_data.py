@@ -18,7 +18,7 @@ CANDLE = "2022-06-24-candlelight-arrest-is-a-joke"
 def expected_json(archive: Path) -> list[dict[str, object]]:
     opened = Archive.open(archive)
     posts = sorted(opened.load().posts, key=lambda p: (p.original.day, p.id))
-    return [post_json(p, opened.root, bodies=True) for p in posts]
+    return [post_json(p, opened.root, bodies=True, languages=opened.config.languages) for p in posts]
 
 
 def test_json_and_jsonl_hold_the_show_json_objects(cli: Invoke, seeded: Path, tmp_path: Path) -> None:
@@ -82,8 +82,8 @@ def test_markdown_is_a_hugo_content_folder(cli: Invoke, seeded: Path, tmp_path: 
 def test_export_needs_a_format(cli: Invoke, seeded: Path) -> None:
     result = cli("export")
     assert result.exit_code == 2
-    assert result.stderr == ("Error: nothing to export: give --html, --json FILE, --jsonl FILE, --csv FILE "
-                             "or --markdown DIR\n")
+    assert result.stderr == ("Error: nothing to export: give --html, --json FILE, --jsonl FILE, --csv FILE, "
+                             "--markdown DIR, --csl-json FILE, --ris FILE or --bibtex FILE\n")
 
 
 def test_unreadable_posts_are_reported_and_skipped(cli: Invoke, seeded: Path, tmp_path: Path) -> None:

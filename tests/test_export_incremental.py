@@ -66,11 +66,11 @@ def reexport(cli: Invoke, bundled: Path, tmp_path: Path, rendered: Rendered,
 def shard_of(post_id: str) -> str:
     """The cache of the search postings of a post's piece (one piece per post when PIECE_POSTS is 1)."""
     if html_export.PIECE_POSTS > 1:
-        return ".opedarchive-search/2022.json"
+        return ".opedarchive-search/2022.bin"
     ids = sorted([RECIPES, CANDLE, MACHINE, "2022-06-15-a-neutral-election-body-would-accept-chao-ratanak-complaint"],
                  reverse=True)
     n = ids.index(post_id)
-    return f".opedarchive-search/2022{'' if n == 0 else f'-{n + 1}'}.json"
+    return f".opedarchive-search/2022{'' if n == 0 else f'-{n + 1}'}.bin"
 
 
 def pages(paths: set[str]) -> set[str]:
@@ -98,9 +98,11 @@ def test_a_body_edit_renders_its_page_shard_and_feed(cli: Invoke, bundled: Path,
     assert pages(made) == {page, "feed.xml"}  # no listing: its entry is as it was
     assert pages(changed) == {page, "feed.xml"} and not removed
     site = tmp_path / "site"
-    # The search: the piece's postings, the version's record and the term files of its words.
+    # The search: the piece's postings, the version's record, the term files of its words and
+    # the joined postings.
     assert changed - pages(changed) - {"search/manifest.js"} == {
-        shard_of(RECIPES), *records_of(site, RECIPES), *[p for p in changed if p.startswith("search/t/")]}
+        shard_of(RECIPES), *records_of(site, RECIPES), *[p for p in changed if p.startswith("search/t/")],
+        ".opedarchive-search/joined.bin"}
     assert any(p.startswith("search/t/") for p in changed)
 
 

@@ -60,7 +60,8 @@ def test_json_quoting_a_feed_or_a_page_is_still_json(archive: Path, cli: Invoke,
 def test_an_unknown_format_name_is_exit_2(archive: Path, cli: Invoke) -> None:
     result = cli("import", "--format", "docx", str(WXR))
     assert result.exit_code == 2
-    assert result.stderr == "Error: unknown format 'docx' (known: auto, page, wxr, feed, markdown, json, jsonl)\n"
+    assert result.stderr == ("Error: unknown format 'docx' "
+                             "(known: auto, page, wxr, feed, jsonfeed, markdown, json, jsonl)\n")
 
 
 def test_a_folder_with_no_posts_is_not_a_format(archive: Path, cli: Invoke, tmp_path: Path) -> None:
@@ -68,7 +69,7 @@ def test_a_folder_with_no_posts_is_not_a_format(archive: Path, cli: Invoke, tmp_
     result = cli("import", str(tmp_path / "empty"))
     assert result.exit_code == 2
     assert result.stderr == (f"Error: {tmp_path / 'empty'}: not a format opedarchive can import "
-                             "(known: page, wxr, feed, markdown, json, jsonl)\n")
+                             "(known: page, wxr, feed, jsonfeed, markdown, json, jsonl)\n")
 
 
 def test_an_unknown_source_stops_before_anything_is_written(archive: Path, cli: Invoke, tmp_path: Path) -> None:

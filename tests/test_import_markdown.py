@@ -103,7 +103,7 @@ def test_pelican_site(archive: Path, cli: Invoke) -> None:
         "title": "Recipes towards democratic unification", "date": datetime(2022, 6, 28, 10, 20), "lang": "en",
         "authors": ["Sophoan Seng"], "tags": ["Opinion", "elections", "unity"],
         "summary": "What the opposition must do after the commune election.",  # an indented line continues it
-        "modified": "2022-06-29 08:00", "slug": "recipes",
+        "modified": "2022-06-29T08:00:00", "slug": "recipes",
     }
     assert body == "Seeing the election results declared by NEC triggered our assessment."
     statement, _ = read_post(archive / "posts" / "2022" / "2022-07-20-statement-on-the-july-vote.en.md")

@@ -12,6 +12,7 @@ import yaml
 from opedarchive.importers.base import bilingual_versions
 from opedarchive.importers.htmltext import html_to_markdown
 from opedarchive.importers.wxr import _post_date
+from opedarchive.translation import text_hash
 
 from conftest import DATA, Invoke
 
@@ -153,7 +154,8 @@ def test_one_post_holding_english_then_khmer_becomes_two_versions(archive: Path,
                        "The arrest is one more proof of the incompetence of the courts.")
     assert km == {"title": "លិខិត៖ ការចាប់ខ្លួនមេឃុំភ្លើងទៀនគឺជារឿងកំប្លែង",
                   "date": date(2022, 6, 24),  # from the Khmer dateline ថ្ងៃសុក្រ ទី២៤ ខែមិថុនា ឆ្នាំ២០២២
-                  "lang": "km", "authors": ["Sophoan Seng"], "kind": "letter"}
+                  "lang": "km", "authors": ["Sophoan Seng"], "kind": "letter",
+                  "translation_of": {"lang": "en", "text": text_hash(en_body)}}  # paired: it records its original
     assert km_body == ("ការចាប់ខ្លួនមេឃុំជាប់ឆ្នោតពីករណីប្លន់ឆ្នាំ ២០០២ ជារឿងកំប្លែងសម្រាប់សាលាដំបូងខេត្ត។\n\n"
                        "ការចាប់ខ្លួននេះ គឺជាសក្ខីកម្មមួយទៀតនៃអសមត្ថភាពរបស់តុលាការ។")
 

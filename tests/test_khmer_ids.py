@@ -4,6 +4,7 @@ a translation takes its original's date; `check` reports an original dated after
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -182,12 +183,20 @@ def test_date_option_wins_and_check_reports_an_original_dated_after_a_translatio
                               "after its km translation (2022-06-30)\n")
 
 
-def test_check_reports_a_khmer_post_whose_english_translation_is_dated_later(archive: Path, cli: Invoke) -> None:
-    # The archive's first language is English: a post's original is its English version, so an
-    # English translation dated after the Khmer text it translates is reported.
+def test_a_khmer_original_stays_the_original_of_its_later_english_translation(archive: Path, cli: Invoke) -> None:
+    # The English translation records that it translates the Khmer text (`translation_of`), so the
+    # Khmer version stays the post's original although English is the archive's first language
+    # (issue 18): an English translation dated after it is as it should be, and the post keeps
+    # the Khmer title and date.
     cli("add", "-", "--date", "2022-07-01", input=KHMER_POST)
     cli("add", "-", "--translation-of", KHMER_ID, "--date", "2022-07-09", input=ENGLISH_POST)
+    assert cli("check").exit_code == 0
+    listed = json.loads(cli("list", "--json").stdout)
+    assert (listed[0]["date"], listed[0]["languages"]) == ("2022-07-01", ["km", "en"])
+    # A Khmer original dated after its English translation is reported, naming the Khmer file.
+    path = archive / f"posts/2022/{KHMER_ID}.km.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("date: 2022-07-01", "date: 2022-07-10"), encoding="utf-8")
     checked = cli("check")
     assert checked.exit_code == 1
-    assert checked.stdout == (f"posts/2022/{KHMER_ID}.en.md: the original (en) is dated 2022-07-09, "
-                              "after its km translation (2022-07-01)\n")
+    assert checked.stdout == (f"posts/2022/{KHMER_ID}.km.md: the original (km) is dated 2022-07-10, "
+                              "after its en translation (2022-07-09)\n")

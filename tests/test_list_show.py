@@ -42,7 +42,8 @@ def test_list_json_shape(seeded: Path, cli: Invoke) -> None:
     posts = json.loads(cli("list", "--json").stdout)
     joke = next(p for p in posts if p["id"] == JOKE)
     assert list(joke) == [
-        "id", "date", "title", "authors", "outlet", "kind", "tags", "summary", "languages", "versions",
+        "id", "date", "title", "authors", "outlet", "kind", "tags", "summary", "languages", "needs_translation",
+        "outdated", "versions",
     ]
     assert joke["date"] == "2022-06-24"
     assert joke["languages"] == ["en", "km"]
@@ -54,7 +55,10 @@ def test_list_json_shape(seeded: Path, cli: Invoke) -> None:
         "date": "2022-06-24",
         "authors": ["លោកសេង សុភ័ណ"],
         "path": f"posts/2022/{JOKE}.km.md",
+        "translation_of": "en",
+        "translation": "current",
     }
+    assert (joke["needs_translation"], joke["outdated"]) == ([], [])
 
 
 def test_filters(seeded: Path, cli: Invoke) -> None:

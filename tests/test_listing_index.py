@@ -57,6 +57,9 @@ def test_a_broken_file_is_the_same_warning_from_the_index(bundled: Path, cli: In
 def test_an_index_from_before_migration_3_is_completed(bundled: Path, cli: Invoke) -> None:
     assert cli("--archive", str(bundled), "search", "election").exit_code == 0
     with sqlite3.connect(bundled / ".opedarchive/index.sqlite") as db:  # as the previous release left it
+        db.execute("DROP INDEX docs_conflict")  # migration 7
+        for column in ("translates", "translated_text", "text_hash", "conflict"):
+            db.execute(f"ALTER TABLE docs DROP COLUMN {column}")
         db.execute("DROP INDEX docs_uncounted")  # migration 6
         db.execute("ALTER TABLE docs DROP COLUMN khmer_words")
         db.execute("DROP TABLE prints")  # migration 5

@@ -151,7 +151,7 @@ def test_unknown_format_is_exit_2(archive: Path, cli: Invoke, tmp_path: Path) ->
     result = cli("import", str(source))
     assert result.exit_code == 2
     assert result.stderr.strip() == (f"Error: {source}: not a format opedarchive can import "
-                                     "(known: page, wxr, feed, markdown, json, jsonl)")
+                                     "(known: page, wxr, feed, jsonfeed, markdown, json, jsonl)")
 
 
 def test_missing_source(archive: Path, cli: Invoke) -> None:

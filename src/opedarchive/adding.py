@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opedarchive.archive import Archive
 from opedarchive.errors import OpedError, UsageError
@@ -27,6 +27,7 @@ from opedarchive.model import (
 )
 from opedarchive.text.dates import as_date, parse_any_date
 from opedarchive.text.script import detect_language
+from opedarchive.translation import record_translations
 
 
 @dataclass
@@ -142,6 +143,7 @@ def add_text(archive: Archive, text: str, options: AddOptions, source: str = "<s
         # A translation is dated as its original unless it says otherwise (`--date`, its own
         # front matter or dateline): the post's date is the original's, not the day it was added.
         versions = versions_from_text(text, options, archive, source, default_date=existing.original.date)
+        record_translations(existing.original, versions)
         paths = []
         for version in versions:
             if version.lang in existing.versions:
@@ -152,6 +154,7 @@ def add_text(archive: Archive, text: str, options: AddOptions, source: str = "<s
             paths.append(archive.write_version(post_id, version))
         return post_id, paths
     versions = versions_from_text(text, options, archive, source)
+    record_translations(versions[0], versions[1:])  # a paste of an original and its translation
     day = as_date(versions[0].meta["date"])
     post_id = archive.create_post(day, versions)
     return post_id, [v.path for v in versions if v.path is not None]
@@ -165,3 +168,92 @@ def read_input_file(path: Path) -> str:
 def validate_edited(archive: Archive, path: Path, text: str, lang: str) -> Version:
     """An edited file's text, validated as a post of `lang`; PostFileError says why not."""
     return parse_post(nfc(text), path, expected_lang=lang)
+
+
+@dataclass
+class UrlAdded:
+    """What `add URL` did: the post (new, extended, or the one already holding the page) and
+    the files written (none in a dry run or when the page was there already)."""
+
+    post_id: str
+    paths: list[Path]
+    versions: list[Version]
+    already: str = ""  # why the page is already in the archive ("same source_url", "same text")
+    dry_run: bool = False
+
+
+if TYPE_CHECKING:
+    from opedarchive.fetch.article import Article
+
+
+def article_language(article: Article) -> str:
+    """The language of an article: Khmer by its script (Khmer sites often declare `en`), else
+    the one the page declares, else the one detected in its text."""
+    from opedarchive.importers.base import language_of
+    from opedarchive.text.script import khmer_ratio
+
+    if khmer_ratio(f"{article.title}\n{article.body[:4000]}") >= 0.5:
+        return "km"
+    if article.lang and article.lang != "km":
+        return article.lang
+    return language_of(article.body, article.title)
+
+
+def article_text(article: Article, lang: str) -> str:
+    """The article as a Markdown post with front matter, as `add FILE` reads one."""
+    from opedarchive.model import dump_yaml
+
+    meta: dict[str, Any] = {"title": article.title or None, "lang": lang}
+    if article.date is not None:
+        meta["date"] = article.date
+    if article.authors:
+        meta["authors"] = article.authors
+    if article.outlet:
+        meta["outlet"] = article.outlet
+    meta["source_url"] = article.url
+    if article.images:
+        meta["images"] = article.images
+    meta = {k: v for k, v in meta.items() if v is not None}
+    return f"---\n{dump_yaml(meta)}---\n\n{article.body.strip()}\n"
+
+
+def add_url(archive: Archive, url: str, options: AddOptions, *, dry_run: bool = False) -> UrlAdded:
+    """Fetch a published page and add its article as a post (or, with `translation_of`, as a
+    language of one); options win over what the page says. A page whose canonical URL or text
+    is already in the archive is not added again (`already` says why). Nothing is written when
+    anything fails, nor in a dry run."""
+    from opedarchive.fetch.article import extract
+    from opedarchive.fetch.http import get_page
+    from opedarchive.importers.base import content_hash
+    from opedarchive.importing import existing_keys
+
+    options.check()
+    if options.lang and not validate_lang(options.lang):
+        raise UsageError(f"--lang: {options.lang!r} is not a language code such as en or km")
+    existing = archive.resolve(options.translation_of) if options.translation_of else None
+    fetched = get_page(url)
+    article = extract(fetched, url)
+    lang = options.lang or article_language(article)
+    text = nfc(article_text(article, lang))
+    options = AddOptions(**{**options.__dict__, "lang": lang})
+    default = archive.get(existing).original.date if existing else None
+    versions = versions_from_text(text, options, archive, url, default_date=default)
+    seen = existing_keys(archive)
+    urls = {u for u in (article.url, fetched.url, url, options.source_url) if u}
+    for version in versions:
+        found = [post for u in sorted(urls) for post, _, _ in seen.urls.get(u, [])]
+        if found:
+            return UrlAdded(found[0], [], versions, "same source_url", dry_run)
+        post_id = seen.hashes.get(content_hash(version.body), "")
+        if post_id:
+            return UrlAdded(post_id, [], versions, "same text", dry_run)
+    if dry_run:
+        if existing:
+            return UrlAdded(existing, [archive.path_for(existing, v.lang) for v in versions], versions, dry_run=True)
+        day = as_date(versions[0].meta["date"])
+        from opedarchive.archive import id_title
+
+        post_id = archive.allocate_id(day, id_title(versions))
+        return UrlAdded(post_id, [archive.path_for(post_id, v.lang) for v in versions], versions, dry_run=True)
+    post_id, paths = add_text(archive, text, options, url)
+    return UrlAdded(post_id, paths, versions)

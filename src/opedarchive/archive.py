@@ -20,7 +20,7 @@ from opedarchive.model import (
     body_problem,
     char_problem,
     decode_post_bytes,
-    order_languages,
+    original_order,
     parse_post,
     read_limited,
     render_post,
@@ -318,9 +318,10 @@ class Archive:
         return parse_post(decode_post_bytes(read_limited(path), path), path, expected_lang=lang)
 
     def assemble(self, post_id: str, versions: list[Version]) -> Post:
-        """A post of `versions`, in the archive's language order (the first is the original)."""
+        """A post of `versions`: the original first (the version the others say they translate,
+        else the first in the archive's language order), then the archive's language order."""
         by_lang = {v.lang: v for v in versions}
-        ordered = order_languages(list(by_lang), self.config.languages)
+        ordered = original_order(list(by_lang.values()), self.config.languages)
         return Post(post_id, {lang: by_lang[lang] for lang in ordered})
 
     def load(self) -> LoadResult:

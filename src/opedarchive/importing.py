@@ -21,8 +21,9 @@ from opedarchive.archive import (
 )
 from opedarchive.errors import OpedError
 from opedarchive.importers.base import ImportItem, content_hash
-from opedarchive.model import Version
+from opedarchive.model import Version, order_languages
 from opedarchive.text.dates import as_date
+from opedarchive.translation import record_translations
 
 EMPTY_HASH = content_hash("")
 # Posts written per hold of the archive lock, and threads writing their files.
@@ -55,10 +56,15 @@ class Seen:
     # One shared set per combination of languages: a post then costs a dict entry, not a set.
     _shared: dict[frozenset[str], frozenset[str]] = field(default_factory=dict)
     groups: dict[str, str] = field(default_factory=dict)  # translation group in the source → post
+    # Each post's (language, day ordinal) pairs, and the archive's languages (first = primary):
+    # a version joining a post must not be dated before the post's original (`check` refuses it).
+    days: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+    preferred: list[str] = field(default_factory=list)
 
     def add(self, post_id: str, versions: list[Version], keys: list[str] | None = None) -> None:
         langs = self.languages.get(post_id, frozenset()) | {v.lang for v in versions}
         self.languages[post_id] = self._shared.setdefault(langs, langs)
+        self.days[post_id] = self.days.get(post_id, ()) + tuple((v.lang, v.day.toordinal()) for v in versions)
         for i, version in enumerate(versions):
             key = dedupe_key(version, keys[i] if keys is not None else None)
             if key != EMPTY_HASH:
@@ -85,6 +91,16 @@ class Seen:
                     return post_id, "same source_url"
         return "", ""
 
+    def dated_before(self, post_id: str, versions: list[Version]) -> bool:
+        """Whether the post with these versions added would have its original dated after one
+        of its translations (as `check` sees it: the original is its first language in the
+        archive's order)."""
+        days = dict(self.days.get(post_id, ()))
+        for version in versions:
+            days.setdefault(version.lang, version.day.toordinal())
+        original, *others = order_languages(list(days), self.preferred)
+        return any(days[lang] < days[original] for lang in others)
+
 
 def dedupe_key(version: Version, key: str | None = None) -> str:
     """The dedupe key of a version: its body's content hash (`key`, where already known); for a
@@ -104,7 +120,7 @@ def _title_key(version: Version) -> str:
 
 def existing_keys(archive: Archive) -> Seen:
     """Content hashes and source URLs of every version already in the archive."""
-    seen = Seen()
+    seen = Seen(preferred=list(archive.config.languages))
     for post in archive.load().posts:
         seen.add(post.id, list(post.versions.values()))
     return seen
@@ -358,12 +374,22 @@ def _run(
                 old = [v.lang for v in versions if v.lang not in kept]
                 report.skipped.append((item.where, f"the {', '.join(old)} version(s) already in the archive as "
                                                    f"{post_id} ({why})"))
-            if writer is not None:
-                writer.add(post_id, [v for v, _ in new])
-                where_of[post_id] = item.where
-            seen.add(post_id, [v for v, _ in new], [key for _, key in new])
-            report.added.append((post_id, [v.lang for v, _ in new]))
-            continue
+            if not seen.dated_before(post_id, [v for v, _ in new]):
+                if not item.as_written and all(v is not versions[0] for v, _ in new):  # its original is here
+                    record_translations(versions[0], [v for v, _ in new])
+                if writer is not None:
+                    writer.add(post_id, [v for v, _ in new])
+                    where_of[post_id] = item.where
+                seen.add(post_id, [v for v, _ in new], [key for _, key in new])
+                report.added.append((post_id, [v.lang for v, _ in new]))
+                continue
+            # Dated before the original of the post found: two posts with the same text (a
+            # template's placeholder, a letter run again) under different dates, not a translation.
+            report.notices.append(f"{item.where}: dated before the original of {post_id} ({why}); "
+                                  f"its {', '.join(v.lang for v, _ in new)} version(s) imported as a post of their own")
+            versions, keys = [v for v, _ in new], [key for _, key in new]
+        if not item.as_written:
+            record_translations(versions[0], versions[1:])  # an original and its translation, paired
         label = versions[0].title if writer is None else writer.create(versions)
         where_of[label] = item.where
         if item.group:

@@ -37,7 +37,8 @@ from opedarchive.archive import POSTS_DIR, Archive, split_file_name
 from opedarchive.background import Pending, beside
 from opedarchive.errors import ArchiveError, OpedError, PostFileError
 from opedarchive.freshwalk import RACY_NS, Forked, fingerprints, shares, take_early
-from opedarchive.model import Version, decode_post_bytes, parse_post, read_limited
+from opedarchive.model import TRANSLATION_KEY, Version, decode_post_bytes, parse_post, read_limited
+from opedarchive.model import translates as translates_of
 from opedarchive.paths import is_post_folder_name
 from opedarchive.query import Query, Term
 from opedarchive.text.searchform import FORM_VERSION, search_form
@@ -168,6 +169,28 @@ def _m006_khmer_words(db: sqlite3.Connection, fts: bool) -> None:
         db.execute(statement)
 
 
+def _m007_translations(db: sqlite3.Connection, fts: bool) -> None:
+    # Translation status (issue 18): which version a translation says it translates (it decides
+    # the post's original), the text hash it recorded and each version's own text hash; and the
+    # line of a git conflict marker, so that `export --html` refuses a conflicted archive without
+    # reading every file. Existing rows get them when their file is next read: the folder
+    # snapshots and fingerprints are forgotten, so the next check reads every file once (a file
+    # whose content hash is unchanged is updated in place, not re-indexed). `summary`'s kept
+    # counts are dropped: they now count outdated and missing translations too.
+    for statement in (
+        "ALTER TABLE docs ADD COLUMN translates TEXT",  # `translation_of.lang`, '' if none
+        "ALTER TABLE docs ADD COLUMN translated_text TEXT",  # `translation_of.text`, '' if none
+        "ALTER TABLE docs ADD COLUMN text_hash TEXT",  # translation.text_hash of the body; NULL: not yet known
+        "ALTER TABLE docs ADD COLUMN conflict INTEGER",  # line of the first git conflict marker, if any
+        "CREATE INDEX docs_conflict ON docs(path) WHERE conflict IS NOT NULL",
+        "UPDATE prints SET fingerprint = NULL",
+        "DELETE FROM dirs",
+        "DELETE FROM cache",
+        "DELETE FROM tally_facts",
+    ):
+        db.execute(statement)
+
+
 # Append only: a released migration is never edited, reordered or removed.
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection, bool], None]]] = [
     ("001-docs-texts-dirs", _m001_tables),
@@ -176,6 +199,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection, bool], None]]] = [
     ("004-summary-tally", _m004_tally),
     ("005-folder-fingerprints", _m005_fingerprints),
     ("006-khmer-word-counts", _m006_khmer_words),
+    ("007-translation-status", _m007_translations),
 ]
 
 
@@ -221,6 +245,10 @@ class DocRow:
     khmer_words: int | None = 0  # None: the body holds Khmer words, not yet counted
     abstract: str = ""
     error_line: int | None = None
+    translates: str = ""  # see migration 007
+    translated_text: str = ""
+    text_hash: str = ""
+    conflict: int | None = None
     projections: tuple[tuple[str, str], tuple[str, str]] = (("", ""), ("", ""))
 
     def project(self) -> DocRow:
@@ -237,23 +265,32 @@ def _joined(values: Iterable[str]) -> str:
 def _doc_row(rel: str, post_id: str, lang: str, data: bytes, path: Path) -> DocRow:
     import hashlib  # here: loading it costs every command 7-14 ms (OpenSSL)
 
+    from opedarchive.model import conflict_line
+
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    conflict = None
     try:
-        version = parse_post(decode_post_bytes(data, path), path, expected_lang=lang)
+        text = decode_post_bytes(data, path)
+        conflict = conflict_line(text)
+        version = parse_post(text, path, expected_lang=lang)
     except PostFileError as exc:
         return DocRow(rel, post_id, lang, "", "", "", "\n", "\n", "", "", digest, exc.reason, "", "",
-                      error_line=exc.line)
-    return _version_row(rel, post_id, version, digest)
+                      error_line=exc.line, conflict=conflict)
+    row = _version_row(rel, post_id, version, digest)
+    row.conflict = conflict
+    return row
 
 
 def _version_row(rel: str, post_id: str, version: Version, digest: str) -> DocRow:
     from opedarchive.text.summary import plain_text, summary_of_plain  # here: a search needs neither
     from opedarchive.text.words import needs_segmenter, spaced_words
+    from opedarchive.translation import recorded, text_hash
 
     date = version.date
     listed = [version.authors, version.tags, version.get("outlet"), version.get("kind"), version.get("summary"),
               bool(version.meta.get("draft"))]
     plain = plain_text(version.body)
+    translates, translated_text = recorded(version) or (translates_of(version) or "", "")
     return DocRow(
         path=rel, post_id=post_id, lang=version.lang, title=version.title, date=date.isoformat(),
         day=version.day.isoformat(), authors=_joined(version.authors), tags=_joined(version.tags),
@@ -262,6 +299,7 @@ def _version_row(rel: str, post_id: str, version: Version, digest: str) -> DocRo
         meta=marshal.dumps(listed), words=spaced_words(plain), khmer_words=None if needs_segmenter(plain) else 0,
         # Only a version without a `summary` key can need the summary extracted from its body.
         abstract="" if version.get("summary") else summary_of_plain(plain),
+        translates=translates, translated_text=translated_text, text_hash=text_hash(version.body),
     )
 
 
@@ -271,11 +309,13 @@ _META_KEYS = ("authors", "tags", "outlet", "kind", "summary", "draft")
 def listed_version(row: tuple[Any, ...]) -> Version:
     """A version as `list` and `summary` see it, from a row of `Index.listed_versions`: its
     front matter as far as they use it; no body, no path (see `Index.details`)."""
-    _, lang, title, date, _, meta, words = row
+    _, lang, title, date, _, meta, words, translates, translated_text, text_hash = row
     values = dict(zip(_META_KEYS, marshal.loads(meta), strict=True))
     front: dict[str, Any] = {"title": title, "date": _iso_date(date), "lang": lang}
     front.update((k, v) for k, v in values.items() if v not in ("", [], False))
-    return Version(lang=lang, meta=front, body="", words=words)
+    if translates:
+        front[TRANSLATION_KEY] = {"lang": translates, "text": translated_text or ""}
+    return Version(lang=lang, meta=front, body="", words=words, digest=text_hash or "")
 
 
 def _iso_date(text: str) -> dt.date | dt.datetime:
@@ -788,12 +828,14 @@ class Index:
             for row in rows:
                 if row is None:
                     continue
-                found = db.execute("SELECT hash, meta FROM docs WHERE path = ?", (row.path,)).fetchone()
+                found = db.execute("SELECT hash, meta, text_hash FROM docs WHERE path = ?", (row.path,)).fetchone()
                 if found is not None and found[0] == row.hash:
-                    if found[1] is None:  # indexed before migration 003: add what `list` shows
+                    if found[1] is None or found[2] is None:  # indexed before migration 003 or 007
                         db.execute("UPDATE docs SET meta = ?, words = ?, khmer_words = ?, abstract = ?, "
-                                   "error_line = ? WHERE path = ?",
-                                   (row.meta, row.words, row.khmer_words, row.abstract, row.error_line, row.path))
+                                   "error_line = ?, translates = ?, translated_text = ?, text_hash = ?, "
+                                   "conflict = ? WHERE path = ?",
+                                   (row.meta, row.words, row.khmer_words, row.abstract, row.error_line,
+                                    row.translates, row.translated_text, row.text_hash, row.conflict, row.path))
                         touched.add(row.post_id)
                     continue  # touched, not changed
                 touched.add(row.post_id)
@@ -843,7 +885,8 @@ class Index:
                 parts = split_file_name(file_name)
                 if parts:
                     rel = f"{POSTS_DIR}/{name}/{file_name}"
-                    found = db.execute("SELECT hash FROM docs WHERE path = ? AND meta IS NOT NULL", (rel,)).fetchone()
+                    found = db.execute("SELECT hash FROM docs WHERE path = ? AND meta IS NOT NULL "
+                                       "AND text_hash IS NOT NULL", (rel,)).fetchone()
                     yield root, rel, *parts, found[0] if found else None
 
     @staticmethod
@@ -879,10 +922,11 @@ class Index:
     def _insert_docs(self, db: sqlite3.Connection, batch: list[tuple[int, DocRow]]) -> None:
         db.executemany(
             "INSERT INTO docs (id, path, post_id, lang, title, date, day, authors, tags, outlet, kind, hash, error, "
-            "meta, words, khmer_words, abstract, error_line) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "meta, words, khmer_words, abstract, error_line, translates, translated_text, text_hash, conflict) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(i, r.path, r.post_id, r.lang, r.title, r.date, r.day, r.authors, r.tags, r.outlet, r.kind,
-              r.hash, r.error, r.meta, r.words, r.khmer_words, r.abstract, r.error_line) for i, r in batch],
+              r.hash, r.error, r.meta, r.words, r.khmer_words, r.abstract, r.error_line, r.translates,
+              r.translated_text, r.text_hash, r.conflict) for i, r in batch],
         )
         readable = [(i, r) for i, r in batch if not r.error]
         db.executemany("INSERT INTO texts VALUES (?, ?, ?)", [(i, r.title_form, r.body_form) for i, r in readable])
@@ -1191,12 +1235,21 @@ class Index:
             "SELECT path, error, error_line FROM docs WHERE error IS NOT NULL ORDER BY path").fetchall())
         return [(str(p), str(e), line) for p, e, line in rows]
 
+    def conflicts(self) -> list[tuple[str, int]]:
+        """(path, line) of every post file holding a git conflict marker, in path order."""
+        rows = self.guarded(lambda: self.db.execute(
+            "SELECT path, conflict FROM docs WHERE conflict IS NOT NULL ORDER BY path").fetchall())
+        return [(str(p), int(line)) for p, line in rows]
+
     def newest(self, languages: list[str], limit: int, oldest_first: bool = False) -> list[str]:
-        """Ids of the `limit` posts whose original (the first version in the archive's
-        language order) is newest, newest first, ties by id as `select.sort_posts` orders them."""
+        """Ids of the `limit` posts whose original (the version the others say they translate,
+        else the first in the archive's language order: `model.original_order`) is newest,
+        newest first, ties by id as `select.sort_posts` orders them."""
         def rank(table: str) -> str:
-            whens = " ".join(f"WHEN {_literal(code)} THEN {n}" for n, code in enumerate(languages))
-            return f"(CASE {table}.lang {whens} ELSE {len(languages)} END)" if languages else "0"
+            claimed = (f"EXISTS (SELECT 1 FROM docs c WHERE c.post_id = {table}.post_id AND c.error IS NULL "
+                       f"AND c.translates = {table}.lang)")
+            whens = "".join(f" WHEN {table}.lang = {_literal(code)} THEN {n}" for n, code in enumerate(languages))
+            return f"(CASE WHEN {claimed} THEN -1{whens} ELSE {len(languages)} END)"
 
         order = "ASC" if oldest_first else "DESC"
         sql = (
@@ -1213,7 +1266,7 @@ class Index:
         title and day are None (less to read for `summary`). Khmer words not yet counted
         (`uncounted`) are left out of `words`."""
         columns = ("post_id, lang, " + ("title, date, day" if titles else "NULL, date, NULL")
-                   + ", meta, words + coalesce(khmer_words, 0)")
+                   + ", meta, words + coalesce(khmer_words, 0), translates, translated_text, text_hash")
         rows: Iterable[tuple[Any, ...]]
         if post_ids is None:  # row by row: 150,000 of them at once would cost memory
             rows = self.guarded(lambda: self.db.execute(

@@ -79,7 +79,7 @@ def summarize_posts(archive: Archive, flt: PostFilter, latest: int = 5, notice: 
             ids = [p.id for p in posts]
             if count_khmer_words(index, ids, progress):
                 posts = list(_posts(archive, index, ids))  # with the words just counted
-            facts = [PostFacts.of(p) for p in posts]
+            facts = [PostFacts.of(p, languages) for p in posts]
             return summarize_facts(facts, load, latest, languages), _problems(archive, index)
         count_khmer_words(index, None, progress)
         tally = _tally(archive, index)
@@ -180,18 +180,26 @@ def _posts(archive: Archive, index: Index, ids: list[str] | None = None) -> Iter
 
 def _facts(archive: Archive, index: Index, ids: list[str] | None = None) -> Iterator[PostFacts]:
     """`summary.PostFacts` of every post (or those of `ids`) straight from the index's rows, without building
-    posts: the same figures as `PostFacts.of(post)` (the original is the first version in
-    the archive's language order; authors are the original's, else everyone's; the outlet is
-    the first version's that has one; tags are everyone's)."""
+    posts: the same figures as `PostFacts.of(post)` (the original is the version the others say
+    they translate, else the first in the archive's language order; authors are the original's,
+    else everyone's; the outlet is the first version's that has one; tags are everyone's)."""
     from opedarchive.summary import PostFacts
 
-    rank = {lang: n for n, lang in enumerate(archive.config.languages)}
+    languages = archive.config.languages
+    rank = {lang: n for n, lang in enumerate(languages)}
     last = len(rank)
     loads = marshal.loads
     for rows in _grouped(index, ids, titles=False):
+        missing = [lang for lang in languages if all(r[1] != lang for r in rows)]
+        outdated: list[str] = []
         if len(rows) > 1:
-            rows.sort(key=lambda r: (rank.get(r[1], last), r[1]))
-        _, _, _, date, _, meta, _ = rows[0]
+            claimed = {r[7] for r in rows if r[7]}
+            rows.sort(key=lambda r: (-1 if r[1] in claimed else rank.get(r[1], last), r[1]))
+            hashes = {r[1]: r[9] for r in rows}
+            # A translation is outdated when the version it names has another text now (as
+            # `translation.status` decides; a hash not yet known decides nothing).
+            outdated = [r[1] for r in rows if r[7] and r[8] and hashes.get(r[7]) and r[8] != hashes[r[7]]]
+        _, _, _, date, _, meta = rows[0][:6]
         authors, tags, outlet = loads(meta)[:3]
         if len(rows) > 1:
             metas = [loads(r[5]) for r in rows]
@@ -201,7 +209,8 @@ def _facts(archive: Archive, index: Index, ids: list[str] | None = None) -> Iter
             outlet = next((m[2] for m in metas if m[2]), "")
         elif len(tags) > 1:
             tags = list(dict.fromkeys(tags))
-        yield PostFacts(rows[0][0], date, [r[1] for r in rows], [r[6] for r in rows], authors, outlet, tags)
+        yield PostFacts(rows[0][0], date, [r[1] for r in rows], [r[6] for r in rows], authors, outlet, tags,
+                        missing, outdated)
 
 
 def _add_details(index: Index, posts: list[Post]) -> None:

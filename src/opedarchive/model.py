@@ -20,8 +20,11 @@ REQUIRED_KEYS = ("title", "date", "lang")
 # The order keys are written in; keys the tool does not know follow in their own order.
 KNOWN_KEYS = (
     "title", "date", "lang", "authors", "affiliation", "outlet", "kind", "tags",
-    "source_url", "summary", "images", "translator", "draft",
+    "source_url", "summary", "images", "translator", "translation_of", "draft",
 )
+# A translation's record of the text it translates: `{lang: <its original's language>, text:
+# sha256:<hash of the original's words>}` (see `translation`).
+TRANSLATION_KEY = "translation_of"
 LIST_KEYS = ("authors", "tags")
 LANG_RE = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
 # The largest post file (bytes): checked from its size, and by reading no more, before it is read.
@@ -51,6 +54,9 @@ class Version:
     # The file's bytes, when an import's worker process has already rendered them (render_post);
     # whoever changes `meta` or `body` after that must set it back to None.
     rendered: bytes | None = field(default=None, compare=False, repr=False)
+    # `translation.text_hash` of the body, kept by the search index for versions it lists
+    # without their body; "" where the index does not know it yet; None: compute from `body`.
+    digest: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def title(self) -> str:
@@ -125,10 +131,27 @@ def as_list(value: Any) -> list[str]:
     return [str(value)]
 
 
-def order_languages(langs: list[str], preferred: list[str]) -> list[str]:
-    """Languages in the archive's order first, others after in alphabetical order."""
+def order_languages(langs: list[str], preferred: list[str],
+                    claimed: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """Languages in the archive's order first, others after in alphabetical order; languages in
+    `claimed` (those another version says it translates) before all of them."""
     rank = {lang: i for i, lang in enumerate(preferred)}
-    return sorted(langs, key=lambda lang: (rank.get(lang, len(rank)), lang))
+    return sorted(langs, key=lambda lang: (-1 if lang in claimed else rank.get(lang, len(rank)), lang))
+
+
+def translates(version: Version) -> str | None:
+    """The language of the original that a version says it translates (`translation_of.lang`),
+    or None (no such key, or not one naming a language)."""
+    record = version.meta.get(TRANSLATION_KEY)
+    lang = record.get("lang") if isinstance(record, dict) else None
+    return lang if isinstance(lang, str) and lang != version.lang and validate_lang(lang) else None
+
+
+def original_order(versions: list[Version], preferred: list[str]) -> list[str]:
+    """The languages of one post's versions, its original first: the version the others say they
+    translate (`translation_of`), else the first in the archive's language order."""
+    claimed = {lang for lang in map(translates, versions) if lang is not None}
+    return order_languages([v.lang for v in versions], preferred, claimed)
 
 
 # ---------------------------------------------------------------------------- YAML
@@ -237,6 +260,34 @@ def _fm_split(text: str) -> tuple[str, str, int]:
     fm = text[first_nl + 1 : match.start()]
     body = text[match.end() :]
     return fm, body.removeprefix("\n").lstrip("\n"), 2
+
+
+# Git's conflict markers: `<<<<<<< ours`, `=======`, `>>>>>>> theirs` (`|||||||` with diff3).
+# `=======` alone is a Markdown heading's underline, and `>>>>>>> x` could be a deep quote: a
+# conflict is a `<<<<<<<` line, or a `>>>>>>>` line after a `=======` line.
+_CONFLICT_OPEN = re.compile(r"^<{7}(?: |$)", re.M)
+_CONFLICT_SPLIT = re.compile(r"^={7}[ \t]*$", re.M)
+_CONFLICT_CLOSE = re.compile(r"^>{7}(?: |$)", re.M)
+
+
+def conflict_lines(text: str) -> list[int]:
+    """The lines where unresolved git merge conflicts begin in a file's text (none: [])."""
+    opened = [text.count("\n", 0, m.start()) + 1 for m in _CONFLICT_OPEN.finditer(text)]
+    if opened:
+        return opened
+    split = _CONFLICT_SPLIT.search(text)
+    if split is None:
+        return []
+    close = _CONFLICT_CLOSE.search(text, split.end())
+    return [text.count("\n", 0, split.start()) + 1] if close is not None else []
+
+
+def conflict_line(text: str) -> int | None:
+    """The line of the first unresolved git merge conflict in a file's text, or None."""
+    if "<<<<<<<" not in text and ">>>>>>>" not in text:
+        return None
+    found = conflict_lines(text)
+    return found[0] if found else None
 
 
 def body_of(text: str) -> str:

@@ -23,6 +23,9 @@ class PostFilter:
     until: date | None = None
     year: int | None = None
     untranslated: bool = False
+    # `--needs-translation`: the archive's languages, one of which the post must lack.
+    needs_translation: tuple[str, ...] | None = None
+    outdated: bool = False  # only posts with a translation whose original changed since
     include_drafts: bool = True
 
     def matches(self, post: Post) -> bool:
@@ -38,6 +41,13 @@ class PostFilter:
             return False
         if self.untranslated and len(post.versions) > 1:
             return False
+        if self.needs_translation is not None and all(lang in post.versions for lang in self.needs_translation):
+            return False
+        if self.outdated:
+            from opedarchive.translation import outdated_languages
+
+            if not outdated_languages(post):
+                return False
         if self.author and not _contains_any(post.list_field("authors"), self.author):
             return False
         if self.tag and self.tag.casefold() not in {t.casefold() for t in post.list_field("tags")}:

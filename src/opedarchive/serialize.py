@@ -43,13 +43,17 @@ def _rel(path: Path | None, root: Path | None) -> str:
     return path.as_posix()
 
 
-def version_json(version: Version, root: Path | None, body: bool) -> dict[str, Any]:
+def version_json(version: Version, root: Path | None, body: bool, status: str | None = None) -> dict[str, Any]:
+    from opedarchive.model import translates
+
     out: dict[str, Any] = {
         "lang": version.lang,
         "title": version.title,
         "date": json_value(version.date),
         "authors": version.authors,
         "path": _rel(version.path, root),
+        "translation_of": translates(version),
+        "translation": status,
     }
     if body:
         out["meta"] = json_value(version.meta)
@@ -57,9 +61,14 @@ def version_json(version: Version, root: Path | None, body: bool) -> dict[str, A
     return out
 
 
-def post_json(post: Post, root: Path | None = None, *, bodies: bool = False) -> dict[str, Any]:
-    """One post as JSON; with `bodies`, each version also carries `meta` and `body`."""
+def post_json(post: Post, root: Path | None = None, *, bodies: bool = False,
+              languages: list[str] | None = None) -> dict[str, Any]:
+    """One post as JSON; with `bodies`, each version also carries `meta` and `body`; with the
+    archive's `languages`, `needs_translation` names those the post lacks."""
+    from opedarchive.translation import OUTDATED, missing_languages, status
+
     original = post.original
+    statuses = {lang: status(post, lang) for lang in post.versions}
     return {
         "id": post.id,
         "date": json_value(original.date),
@@ -70,5 +79,7 @@ def post_json(post: Post, root: Path | None = None, *, bodies: bool = False) -> 
         "tags": post.list_field("tags"),
         "summary": post_summary(post),
         "languages": post.languages,
-        "versions": [version_json(v, root, bodies) for v in post.versions.values()],
+        "needs_translation": missing_languages(post, languages) if languages is not None else [],
+        "outdated": [lang for lang, state in statuses.items() if state == OUTDATED],
+        "versions": [version_json(v, root, bodies, statuses[v.lang]) for v in post.versions.values()],
     }

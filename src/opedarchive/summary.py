@@ -40,6 +40,8 @@ class Summary:
     tags: list[tuple[str, int]] = field(default_factory=list)
     translated: int = 0  # posts with more than one language
     untranslated: list[str] = field(default_factory=list)  # ids of posts in one language, newest first
+    needs_translation: list[str] = field(default_factory=list)  # ids of posts lacking an archive language
+    outdated: list[str] = field(default_factory=list)  # ids of posts with an outdated translation
     latest: list[Post] = field(default_factory=list)
     latest_ids: list[str] = field(default_factory=list)
 
@@ -59,6 +61,8 @@ class Summary:
             "outlets": ranked(self.outlets),
             "tags": ranked(self.tags),
             "untranslated": self.untranslated,
+            "needs_translation": self.needs_translation,
+            "outdated": self.outdated,
             "latest": [
                 {"id": p.id, "date": json_value(p.original.date), "title": p.original.title,
                  "languages": p.languages, "summary": post_summary(p)}
@@ -82,21 +86,27 @@ class PostFacts:
     authors: list[str]  # the original's, else those of every version
     outlet: str
     tags: list[str]
+    missing: list[str]  # the archive's languages the post has no version in
+    outdated: list[str]  # the languages of its outdated translations
 
     @classmethod
-    def of(cls, post: Post) -> PostFacts:
+    def of(cls, post: Post, languages: list[str]) -> PostFacts:
+        from opedarchive.translation import missing_languages, outdated_languages
+
         original = post.original
         return cls(
             id=post.id, date=original.date.isoformat(), langs=post.languages,
             words=[v.words if v.words is not None else count_words(v.body) for v in post.versions.values()],
             # The original's names only: a translation spells the same people in its own script.
             authors=original.authors or post.list_field("authors"), outlet=post.field("outlet"),
-            tags=post.list_field("tags"),
+            tags=post.list_field("tags"), missing=missing_languages(post, languages),
+            outdated=outdated_languages(post),
         )
 
     def plain(self) -> tuple[Any, ...]:
         """Plain values (for marshal)."""
-        return (self.id, self.date, self.langs, self.words, self.authors, self.outlet, self.tags)
+        return (self.id, self.date, self.langs, self.words, self.authors, self.outlet, self.tags, self.missing,
+                self.outdated)
 
     @classmethod
     def from_plain(cls, value: tuple[Any, ...]) -> PostFacts:
@@ -107,7 +117,8 @@ def summarize(posts: list[Post], latest: int = 5, languages: list[str] | None = 
     """The figures for `posts`: counts per language, year and month, who wrote them and where,
     which lack a translation, and the `latest` newest."""
     by_id = {p.id: p for p in posts}
-    return summarize_facts([PostFacts.of(p) for p in posts], lambda ids: [by_id[i] for i in ids], latest, languages)
+    facts = [PostFacts.of(p, languages or []) for p in posts]
+    return summarize_facts(facts, lambda ids: [by_id[i] for i in ids], latest, languages)
 
 
 def summarize_facts(facts: list[PostFacts], load: Callable[[list[str]], list[Post]], latest: int = 5,
@@ -135,6 +146,8 @@ class Tally:
     outlets: dict[str, int] = field(default_factory=dict)
     tags: dict[str, int] = field(default_factory=dict)
     untranslated: dict[str, str] = field(default_factory=dict)  # post id -> its date
+    needs: dict[str, str] = field(default_factory=dict)  # post id -> its date: posts lacking an archive language
+    outdated: dict[str, str] = field(default_factory=dict)  # post id -> its date: posts with an outdated translation
 
     def add(self, post: PostFacts, sign: int = 1) -> None:
         """Count `post` in (sign 1) or out again (sign -1, with the facts it was counted with)."""
@@ -163,19 +176,27 @@ class Tally:
             self.untranslated[post.id] = post.date
         else:
             self.untranslated.pop(post.id, None)
+        for listed, counted in ((self.needs, post.missing), (self.outdated, post.outdated)):
+            if counted and sign > 0:
+                listed[post.id] = post.date
+            elif counted:
+                listed.pop(post.id, None)
 
     def summary(self, latest_ids: list[str], load: Callable[[list[str]], list[Post]],
                 languages: list[str]) -> Summary:
         """The figures; languages with as many versions are in the archive's language order."""
         rank = {lang: n for n, lang in enumerate(languages)}
         langs = sorted(self.languages, key=lambda lang: (-self.languages[lang], rank.get(lang, len(rank)), lang))
-        newest_first = sorted(self.untranslated.items(), key=lambda item: (item[1], item[0]), reverse=True)
+        def newest_first(dated: dict[str, str]) -> list[str]:
+            return [post_id for post_id, _ in sorted(dated.items(), key=lambda item: (item[1], item[0]), reverse=True)]
+
         result = Summary(
             posts=self.posts, languages={lang: self.languages[lang] for lang in langs},
             words={lang: self.words.get(lang, 0) for lang in langs},
             by_year=dict(sorted(self.years.items())), by_month=dict(sorted(self.months.items())),
             authors=_ranked(self.authors), outlets=_ranked(self.outlets), tags=_ranked(self.tags),
-            translated=self.translated, untranslated=[post_id for post_id, _ in newest_first],
+            translated=self.translated, untranslated=newest_first(self.untranslated),
+            needs_translation=newest_first(self.needs), outdated=newest_first(self.outdated),
         )
         result.latest = load(latest_ids) if latest_ids else []
         result.latest_ids = latest_ids
@@ -184,7 +205,7 @@ class Tally:
     def plain(self) -> tuple[Any, ...]:
         """Plain values (for marshal)."""
         return (self.posts, self.translated, self.languages, self.words, self.years, self.months, self.authors,
-                self.outlets, self.tags, self.untranslated)
+                self.outlets, self.tags, self.untranslated, self.needs, self.outdated)
 
     @classmethod
     def from_plain(cls, value: tuple[Any, ...]) -> Tally:

@@ -150,7 +150,7 @@ class Watcher:
                     old.unlink()
             self.archive.posts_dir.mkdir(exist_ok=True)
             watched = self._watched_inodes()
-            events = _event_batches(self.archive.posts_dir, self.cookies, stop_event)
+            events = event_batches(self.archive.posts_dir, self.cookies, stop_event)
             # The first batch comes once the watches are in place: only then is the full check
             # made, so that no edit falls between the two.
             first = next(events, None)
@@ -307,9 +307,10 @@ Batches = Iterator[set[tuple[Any, str]]]
 BACKEND_ENV = "OPEDARCHIVE_WATCH_BACKEND"
 
 
-def _event_batches(posts: Path, cookies: Path, stop_event: Any) -> Batches:
-    """Batches of (event, path) under `posts` and `cookies`: the first, empty, once the watches
-    are in place; then one per group of events, or an empty one every HEARTBEAT_EVERY_MS."""
+def event_batches(posts: Path, cookies: Path, stop_event: Any) -> Batches:
+    """Batches of (event, path) under `posts` (and its year folders) and in `cookies` (that folder
+    alone; `serve` passes the archive's root, for opedarchive.toml): the first, empty, once the
+    watches are in place; then one per group of events, or an empty one every HEARTBEAT_EVERY_MS."""
     import sys
 
     if sys.platform.startswith("linux") and os.environ.get(BACKEND_ENV, "") != "watchfiles":
@@ -323,7 +324,7 @@ def _event_batches(posts: Path, cookies: Path, stop_event: Any) -> Batches:
 
 
 def _inotify_batches(posts: Path, cookies: Path, stop_event: Any) -> Batches:
-    """`_event_batches` from inotify, asking only for changes (writes, creations, removals,
+    """`event_batches` from inotify, asking only for changes (writes, creations, removals,
     renames, attributes). watchfiles also asks for every open and close of a file: with
     150,000 files watched, that made a `rg` over the archive take twice as long (0.56 →
     1.0 s, measured), and any reader of the archive pays the same."""

@@ -86,9 +86,10 @@ def _main(
     State.archive_path = archive
 
 
-from opedarchive.cli import archive_cmds, browse, importing, posts  # noqa: E402
+from opedarchive.cli import archive_cmds, browse, importing, posts, translations  # noqa: E402
 from opedarchive.cli import export as export_cmd  # noqa: E402
 from opedarchive.cli import search as search_cmd  # noqa: E402
+from opedarchive.cli import serve as serve_cmd  # noqa: E402
 from opedarchive.cli import summary as summary_cmd  # noqa: E402
 from opedarchive.cli import watch as watch_cmd  # noqa: E402
 
@@ -98,8 +99,10 @@ browse.register(app)
 importing.register(app)
 search_cmd.register(app)
 summary_cmd.register(app)
+translations.register(app)
 watch_cmd.register(app)
 export_cmd.register(app)
+serve_cmd.register(app)
 
 
 # Commands that leave nothing to finish when they return (their files and index connections

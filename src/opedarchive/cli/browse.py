@@ -35,6 +35,8 @@ def list_posts(
     until: filters.Until = None,
     year: filters.Year = None,
     untranslated: filters.Untranslated = False,
+    needs_translation: filters.NeedsTranslation = False,
+    outdated: filters.Outdated = False,
     sort: Annotated[SortKey, typer.Option(help="Order: date (newest first), title, id or outlet.")] = SortKey.DATE,
     reverse: Annotated[bool, typer.Option("--reverse", help="Reverse the order.")] = False,
     limit: Annotated[int | None, typer.Option(min=1, help="At most this many posts.")] = None,
@@ -45,12 +47,13 @@ def list_posts(
     from opedarchive.serialize import post_json
 
     archive = open_archive()
-    flt = filters.post_filter(author, tag, lang, outlet, kind, since, until, year, untranslated)
+    flt = filters.post_filter(author, tag, lang, outlet, kind, since, until, year, untranslated,
+                              needs_translation, outdated, archive.config.languages)
     selection = select_posts(archive, flt, sort.value, reverse, limit, notice=say)
     filters.warn_skipped(selection.problems)
     posts, total = selection.posts, selection.total
     if as_json:
-        print_json([post_json(p, archive.root) for p in posts])
+        print_json([post_json(p, archive.root, languages=archive.config.languages) for p in posts])
         return
     if not posts:
         print("No posts match." if total else "The archive is empty: add posts with 'opedarchive add' or 'opedarchive import'.", file=sys.stderr)
@@ -82,7 +85,7 @@ def show(
         raise UsageError("give --lang or --langs, not both")
     chosen = _chosen_languages(post, [lang] if lang else langs.split(",") if langs else None)
     if as_json:
-        data = post_json(post, archive.root, bodies=True)
+        data = post_json(post, archive.root, bodies=True, languages=archive.config.languages)
         for entry, version in zip(data["versions"], post.versions.values(), strict=True):
             entry["reading_minutes"] = version_reading_minutes(version)
         data["alignment"] = _alignment_json(archive, post, chosen)

@@ -7,15 +7,20 @@ EXAMPLES: dict[str, list[str]] = {
     "init": [
         "opedarchive init",
         "opedarchive --archive ~/letters init --title 'Letters to the editor'",
+        "opedarchive init --git",
     ],
     "check": [
         "opedarchive check",
         "opedarchive check --json",
+        "opedarchive check --fix",
+    ],
+    "translated": [
+        "opedarchive translated 2022-06-24 --lang km",
     ],
     "add": [
         "opedarchive add letter.md --tag elections --outlet 'VOD English'",
         "opedarchive add khmer.txt --translation-of 2022-06-24 --lang km",
-        "pbpaste | opedarchive add - --date 2022-06-28",
+        "opedarchive add https://news.example.org/2022/06/15/neutral-election-body --kind letter --dry-run",
     ],
     "edit": [
         "opedarchive edit 2022-06-24",
@@ -29,7 +34,7 @@ EXAMPLES: dict[str, list[str]] = {
     "list": [
         "opedarchive list --year 2022 --lang km",
         "opedarchive list --author seng --sort title --limit 20",
-        "opedarchive list --untranslated --json",
+        "opedarchive list --outdated --json",
     ],
     "show": [
         "opedarchive show 2022-06-15",
@@ -52,6 +57,7 @@ EXAMPLES: dict[str, list[str]] = {
     "summary": [
         "opedarchive summary",
         "opedarchive summary --year 2022 --json",
+        "opedarchive summary --needs-translation",
     ],
     "watch": [
         "opedarchive watch &",
@@ -60,7 +66,12 @@ EXAMPLES: dict[str, list[str]] = {
     "export": [
         "opedarchive export --html -o site",
         "opedarchive export --json archive.json --csv versions.csv",
-        "opedarchive export --markdown hugo-site --clean",
+        "opedarchive export --markdown hugo-site --csl-json refs.json --bibtex refs.bib",
+    ],
+    "serve": [
+        "opedarchive serve",
+        "opedarchive serve --port 8080 --drafts",
+        "opedarchive serve -o site",
     ],
 }
 

@@ -22,6 +22,8 @@ Since = Annotated[str | None, typer.Option(metavar="YYYY-MM-DD", help="Posts on 
 Until = Annotated[str | None, typer.Option(metavar="YYYY-MM-DD", help="Posts on or before this date.")]
 Year = Annotated[int | None, typer.Option(help="Posts of this year.")]
 Untranslated = Annotated[bool, typer.Option("--untranslated", help="Only posts in a single language.")]
+NeedsTranslation = Annotated[bool, typer.Option("--needs-translation", help="Only posts lacking one of the archive's languages (in an archive of two languages: those of --untranslated, and any whose one other version is in a third language).")]
+Outdated = Annotated[bool, typer.Option("--outdated", help="Only posts with a translation whose original's words changed since it was translated (see 'opedarchive translated').")]
 
 
 def parse_day(value: str | None, option: str) -> date | None:
@@ -37,14 +39,16 @@ def parse_day(value: str | None, option: str) -> date | None:
 def post_filter(
     author: str | None, tag: str | None, lang: str | None, outlet: str | None, kind: str | None,
     since: str | None, until: str | None, year: int | None, untranslated: bool,
+    needs_translation: bool = False, outdated: bool = False, languages: list[str] | None = None,
 ) -> PostFilter:
-    """The filter the options describe."""
+    """The filter the options describe (`languages`: the archive's, for --needs-translation)."""
     from opedarchive.select import PostFilter
 
     return PostFilter(
         author=author, tag=tag, lang=lang, outlet=outlet, kind=kind,
         since=parse_day(since, "--since"), until=parse_day(until, "--until"),
         year=year, untranslated=untranslated,
+        needs_translation=tuple(languages or ()) if needs_translation else None, outdated=outdated,
     )
 
 

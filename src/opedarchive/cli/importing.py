@@ -3,7 +3,9 @@ our own JSON exports."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -57,7 +59,7 @@ class Progress:
             self.bar.stop()
 
 
-def _report_json(source: Path, name: str, report: ImportReport, dry_run: bool) -> dict[str, Any]:
+def _report_json(source: str, name: str, report: ImportReport, dry_run: bool) -> dict[str, Any]:
     return {
         "source": str(source), "format": name, "dry_run": dry_run,
         "created": [{"id": i, "languages": langs} for i, langs in report.created],
@@ -83,9 +85,34 @@ def _print_report(report: ImportReport, dry_run: bool) -> None:
         say(f"failed {where}: {why}" if where else f"failed: {why}")
 
 
+def _fetched(stack: contextlib.ExitStack, url: str) -> Path:
+    """A source on the web in a temporary file, removed when the import ends."""
+    from opedarchive.fetch.http import downloaded
+
+    return stack.enter_context(downloaded(url))
+
+
+def _detect(detect: Callable[[Path], str], path: Path, given: str) -> str:
+    """The format of a source, errors naming it as given (a URL, not its temporary file)."""
+    from opedarchive.errors import ImportFormatError
+
+    try:
+        return detect(path)
+    except ImportFormatError as exc:
+        raise ImportFormatError(str(exc).replace(str(path), given)) from None
+
+
+def _rename_source(report: ImportReport, temp: str, given: str) -> None:
+    """Places in a report name the URL imported, not the temporary file it was read from."""
+    report.skipped = [(w.replace(temp, given), why.replace(temp, given)) for w, why in report.skipped]
+    report.failed = [(w.replace(temp, given), why.replace(temp, given)) for w, why in report.failed]
+    report.notices = [n.replace(temp, given) for n in report.notices]
+    report.left_out = [(w.replace(temp, given), what, n) for w, what, n in report.left_out]
+
+
 def import_(
-    sources: Annotated[list[Path], typer.Argument(metavar="SOURCE…", help="Files or folders to import.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="auto (detect it), page, wxr, feed, markdown, json or jsonl.")] = "auto",
+    sources: Annotated[list[str], typer.Argument(metavar="SOURCE…", help="Files, folders or http(s) URLs (a feed, a WordPress export) to import.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="auto (detect it), page, wxr, feed, jsonfeed, markdown, json or jsonl.")] = "auto",
     include_pages: Annotated[bool, typer.Option("--include-pages", help="Also import pages (and WordPress attachments), not only posts.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Show what would be written; write nothing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
@@ -94,30 +121,36 @@ def import_(
     Markdown files (Hugo, Jekyll, Pelican) or our own JSON/JSONL export; the format is detected
     unless given. Translations are paired. Posts already in the archive (same text or same
     source URL) are skipped, so re-running an import adds nothing."""
+    from opedarchive.fetch.http import is_url
     from opedarchive.importers import detect_format, estimate_count, read_source, reader
     from opedarchive.importing import existing_keys, run_import
 
     archive = open_archive()
-    for source in sources:
-        if not source.exists():
-            say(f"Error: {source}: no such file")
+    for given in sources:
+        if not is_url(given) and not Path(given).exists():
+            say(f"Error: {given}: no such file")
             raise typer.Exit(2)
     if fmt != "auto":
         reader(fmt)  # an unknown name is a usage error (exit 2) before anything is read
-    names = [detect_format(source) if fmt == "auto" else fmt for source in sources]
-    reports = []
-    # A dry run writes nothing: the sources share what the archive would hold after each.
-    seen = existing_keys(archive) if dry_run and len(sources) > 1 else None
-    for source, name in zip(sources, names, strict=True):
-        progress = Progress(str(source), estimate_count(name, source) if sys.stderr.isatty() else None)
-        try:
-            report = run_import(archive, read_source(name, source, include_pages=include_pages),
-                                dry_run=dry_run, on_item=progress, seen=seen)
-        finally:
-            progress.close()
-        reports.append((source, name, report))
-        if not as_json:
-            _print_report(report, dry_run)
+    with contextlib.ExitStack() as stack:
+        # Sources on the web are fetched (each into a temporary file) before anything is written.
+        paths = [_fetched(stack, given) if is_url(given) else Path(given) for given in sources]
+        names = [_detect(detect_format, path, given) if fmt == "auto" else fmt for path, given in zip(paths, sources, strict=True)]
+        reports = []
+        # A dry run writes nothing: the sources share what the archive would hold after each.
+        seen = existing_keys(archive) if dry_run and len(sources) > 1 else None
+        for path, given, name in zip(paths, sources, names, strict=True):
+            progress = Progress(given, estimate_count(name, path) if sys.stderr.isatty() else None)
+            try:
+                report = run_import(archive, read_source(name, path, include_pages=include_pages),
+                                    dry_run=dry_run, on_item=progress, seen=seen)
+            finally:
+                progress.close()
+            if is_url(given):
+                _rename_source(report, str(path), given)
+            reports.append((given if is_url(given) else str(path), name, report))
+            if not as_json:
+                _print_report(report, dry_run)
     failed = sum(len(r.failed) for _, _, r in reports)
     if as_json:
         print_json([_report_json(src, name, r, dry_run) for src, name, r in reports])

@@ -17,6 +17,7 @@ from opedarchive.cli.common import complete_post_id, echo, open_archive, print_j
 from opedarchive.errors import OpedError, PostFileError, UsageError
 
 if TYPE_CHECKING:
+    from opedarchive.adding import AddOptions
     from opedarchive.archive import Archive
 
 ADD_TEMPLATE = """\
@@ -84,7 +85,7 @@ def _text_from_editor(initial: str, suffix: str) -> str:
 
 
 def add(
-    file: Annotated[str | None, typer.Argument(metavar="[FILE|-]", help="A text or Markdown file; '-' reads stdin. Without it: stdin if piped, else $EDITOR.")] = None,
+    file: Annotated[str | None, typer.Argument(metavar="[FILE|-|URL]", help="A text or Markdown file; '-' reads stdin; an http(s) URL fetches the article on that page. Without it: stdin if piped, else $EDITOR.")] = None,
     title: Annotated[str | None, typer.Option(help="Title (else the text's first line when it looks like one).")] = None,
     date: Annotated[str | None, typer.Option(help="Publication date, YYYY-MM-DD (else from a dateline, else today).")] = None,
     author: Annotated[list[str] | None, typer.Option("--author", help="An author; repeat for more (else from the signature).")] = None,
@@ -95,12 +96,26 @@ def add(
     lang: Annotated[str | None, typer.Option(help="Language code of the text (else detected by script).")] = None,
     translation_of: Annotated[str | None, typer.Option("--translation-of", metavar="ID", autocompletion=complete_post_id, help="Add the text as another language of this post.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the new post's id and files as JSON.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="With a URL: print the file(s) that would be written; write nothing.")] = False,
 ) -> None:
-    """Add a post from a file, stdin or $EDITOR. Language, title, dateline and signature are
-    detected; an original followed by its translation becomes one post with two files."""
+    """Add a post from a file, stdin, $EDITOR or a web page (URL). Language, title, dateline and
+    signature are detected; an original followed by its translation becomes one post with two
+    files. From a URL: the article's title, date, authors, outlet, language, body, images and
+    canonical URL; a page already in the archive is reported, not added again."""
     from opedarchive.adding import AddOptions, add_text, read_input_file
 
     archive = open_archive()
+    options = AddOptions(
+        title=title, date=date, authors=author or [], outlet=outlet, kind=kind, tags=tag or [],
+        source_url=source_url, lang=lang, translation_of=translation_of,
+    )
+    from opedarchive.fetch.http import is_url
+
+    if file is not None and is_url(file):
+        _add_url(archive, file, options, dry_run=dry_run, as_json=as_json)
+        return
+    if dry_run:
+        raise UsageError("--dry-run works with a URL (add FILE writes one post: check it with `show` or `rm` it)")
     if file == "-" or (file is None and not sys.stdin.isatty()):
         from opedarchive.model import decode_post_bytes, read_stream_limited
 
@@ -114,16 +129,52 @@ def add(
         source = "<editor>"
     else:
         text, source = read_input_file(Path(file)), file
-    options = AddOptions(
-        title=title, date=date, authors=author or [], outlet=outlet, kind=kind, tags=tag or [],
-        source_url=source_url, lang=lang, translation_of=translation_of,
-    )
     post_id, paths = add_text(archive, text, options, source)
     rel = [os.path.relpath(p, archive.root) for p in paths]
     if as_json:
         print_json({"id": post_id, "paths": rel})
         return
     echo(post_id)
+    for path in rel:
+        say(f"wrote {path}")
+
+
+# Lines of a body a dry run shows.
+DRY_RUN_LINES = 12
+
+
+def _add_url(archive: Archive, url: str, options: AddOptions, *, dry_run: bool, as_json: bool) -> None:
+    """`add URL`: fetch, extract, add (or, in a dry run, show) the post; report a page already there."""
+    from opedarchive.adding import add_url
+    from opedarchive.model import render_post
+
+    added = add_url(archive, url, options, dry_run=dry_run)
+    rel = [os.path.relpath(p, archive.root) for p in added.paths]
+    if as_json:
+        result: dict[str, object] = {"id": added.post_id, "paths": [] if dry_run else rel}
+        if added.already:
+            result["already"] = added.already
+        if dry_run:
+            result["dry_run"] = True
+            result["would_write"] = rel
+        print_json(result)
+        return
+    if added.already:
+        say(f"skipped {url}: already in the archive as {added.post_id} ({added.already}); nothing added")
+        return
+    if dry_run:
+        for path, version in zip(rel, added.versions, strict=True):
+            say(f"would write {path}")
+            text = render_post(version)
+            head, _, body = text.partition("\n---\n")
+            lines = body.strip("\n").splitlines()
+            for line in [*head.splitlines(), "---", "", *lines[:DRY_RUN_LINES]]:
+                echo(line)
+            if len(lines) > DRY_RUN_LINES:
+                echo(f"… ({len(lines) - DRY_RUN_LINES} more lines)")
+        say("dry run: nothing written")
+        return
+    echo(added.post_id)
     for path in rel:
         say(f"wrote {path}")
 

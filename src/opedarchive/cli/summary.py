@@ -63,6 +63,8 @@ def summary(
     until: filters.Until = None,
     year: filters.Year = None,
     untranslated: filters.Untranslated = False,
+    needs_translation: filters.NeedsTranslation = False,
+    outdated: filters.Outdated = False,
     latest: Annotated[int, typer.Option(min=0, help="How many of the newest posts to list.")] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON (see the README for its shape).")] = False,
     khmer_width: KhmerWidthOption = None,
@@ -71,7 +73,8 @@ def summary(
     from opedarchive.listing import summarize_posts
 
     archive = open_archive()
-    flt = filters.post_filter(author, tag, lang, outlet, kind, since, until, year, untranslated)
+    flt = filters.post_filter(author, tag, lang, outlet, kind, since, until, year, untranslated,
+                              needs_translation, outdated, archive.config.languages)
     progress = CountingProgress()
     try:
         figures, problems = summarize_posts(archive, flt, latest=latest, notice=say, progress=progress)

@@ -29,10 +29,11 @@ from opedarchive import __version__
 from opedarchive.archive import POSTS_DIR, split_file_name
 from opedarchive.errors import PostFileError
 from opedarchive.export.base import ExportResult, OutputDir, digest, make_room, write_if_changed
-from opedarchive.export.markup import format_date, language_name, markdown_html, safe_url
-from opedarchive.model import Post, Version, is_draft, order_languages
+from opedarchive.export.markup import format_date, format_reading_time, language_name, markdown_html, safe_url
+from opedarchive.model import Post, Version, is_draft, original_order
 from opedarchive.serialize import json_value, post_summary
 from opedarchive.site import searchindex
+from opedarchive.summary import version_reading_minutes
 from opedarchive.text.slug import slugify
 
 if TYPE_CHECKING:
@@ -215,6 +216,7 @@ def _version_context(version: Version, post_id: str, links: dict[str, dict[str, 
         title=version.title,
         date=version.day.isoformat(),
         date_text=format_date(version.day, version.lang),
+        reading=format_reading_time(version_reading_minutes(version), version.lang),
         authors=linked("authors", version.authors),
         affiliation=version.get("affiliation"),
         outlet=next(iter(linked("outlets", [outlet])), None) if outlet else None,
@@ -238,6 +240,12 @@ def post_context(post: Post, links: dict[str, dict[str, str]], ratio: float | No
 
     root = "../"
     versions = [_version_context(v, post.id, links, root) for v in post.versions.values()]
+    from opedarchive.export.markup import outdated_notice
+    from opedarchive.translation import outdated_languages
+
+    stale = outdated_languages(post)
+    for version in versions:  # a notice, in its own language, on a translation older than its original's text
+        version.outdated = outdated_notice(version.lang) if version.lang in stale else ""
     bodies = list(post.versions.values())
     rows: list[list[str]] = []
     rest: list[str] = []
@@ -247,7 +255,11 @@ def post_context(post: Post, links: dict[str, dict[str, str]], ratio: float | No
         rest = [markdown_html(v.body) for v in bodies[2:]]
     else:
         rest = [markdown_html(bodies[0].body)]
-    return {"root": root, "site": site, "post_id": post.id, "versions": versions, "rows": rows, "rest": rest}
+    from opedarchive.site.citation import page_metadata
+
+    page_url = f"{site.base_url}posts/{post.id}.html" if site.base_url else ""
+    return {"root": root, "site": site, "post_id": post.id, "versions": versions, "rows": rows, "rest": rest,
+            "citation": page_metadata(post, page_url)}
 
 
 class Workers:
@@ -398,7 +410,8 @@ def _read_post(archive: Archive, post_id: str, sig: list[list[Any]], problems: l
             versions[lang] = version
     if not versions:
         return None
-    return Post(post_id, {lang: versions[lang] for lang in order_languages(list(versions), archive.config.languages)})
+    ordered = original_order(list(versions.values()), archive.config.languages)
+    return Post(post_id, {lang: versions[lang] for lang in ordered})
 
 
 def _source(archive: Archive, post: Post, sig: list[list[Any]]) -> Source:
@@ -409,8 +422,8 @@ def _source(archive: Archive, post: Post, sig: list[list[Any]]) -> Source:
 @dataclass
 class Piece:
     """Up to PIECE_POSTS posts of one year: read, rendered and indexed together in one process,
-    their search records and postings in one cache (`.opedarchive-search/<year>.json`,
-    `<year>-2.json`, …: `shard`, the piece's name in the manifest's state)."""
+    their search records and postings in one cache (`.opedarchive-search/<year>.bin`,
+    `<year>-2.bin`, …: `shard`, the piece's name in the manifest's state)."""
 
     shard: str
     year: str
@@ -489,28 +502,53 @@ def _piece_search(piece: Piece, build: Build, sources: list[Source], key: str, l
     cache_path = build.root / piece.shard
     if piece.old.get(piece.shard) == key and cache_path.is_file():
         try:
-            cache = json.loads(cache_path.read_bytes())
-            count = int(cache["docs"]) if cache.get("format") == searchindex.FORMAT else -1
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            count = searchindex.load_postings(cache_path.read_bytes()).docs
+        except (OSError, ValueError):
             count = -1
         name = _piece_name(piece)
         rels = [searchindex.record_rel(name, n) for n in range(count)]
         if count >= 0 and all(os.path.isfile(build.root / rel) for rel in rels):
             return [(rel, key, False) for rel in [piece.shard, *rels]]
-    posts = []
-    for source in sources:
-        post = loaded.get(source.id) or _read_post(build.archive, source.id, source.sig, [], build.drafts)
-        if post is not None:  # (None: removed during the export; the next one drops it everywhere)
-            posts.append((post.id, source.entry.url, list(post.versions.values())))
-    made = searchindex.build_piece(_piece_name(piece), posts)
-    files = [(rel, key, write_if_changed(build.root / rel, data, durable=False)) for rel, data in made.records.items()]
-    data = json.dumps(made.cache, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    updated = _updated_search(piece, build, sources, loaded) if piece.old.get(piece.shard) else None
+    if updated is not None:
+        made, kept = updated
+        files = [(rel, key, False) for rel in kept]
+    else:
+        posts = []
+        for source in sources:
+            post = loaded.get(source.id) or _read_post(build.archive, source.id, source.sig, [], build.drafts)
+            if post is not None:  # (None: removed during the export; the next one drops it everywhere)
+                posts.append((post.id, source.entry.url, list(post.versions.values())))
+        made = searchindex.build_piece(_piece_name(piece), posts)
+        files = []
+    files += [(rel, key, write_if_changed(build.root / rel, data, durable=False)) for rel, data in made.records.items()]
+    data = searchindex.dump_postings(made.postings)
     files.append((piece.shard, key, write_if_changed(cache_path, data, durable=False)))
     return files
 
 
+def _updated_search(piece: Piece, build: Build, sources: list[Source], loaded: dict[str, Post]
+                    ) -> tuple[searchindex.PieceIndex, list[str]] | None:
+    """The piece's search index with only the posts read now made again (`update_piece`), and
+    the records of the others, kept as they are; None when the piece's posts or their numbers of
+    versions changed, or the last export's cache or records are not there as it made them."""
+    name = _piece_name(piece)
+    try:
+        old = searchindex.load_postings((build.root / piece.shard).read_bytes())
+    except (OSError, ValueError):
+        return None
+    posts = [(s.id, s.entry.url, list(loaded[s.id].versions.values()) if s.id in loaded else None) for s in sources]
+    made = searchindex.update_piece(name, old, posts)
+    if made is None:
+        return None
+    kept = [rel for rel in (searchindex.record_rel(name, n) for n in range(old.docs)) if rel not in made.records]
+    if not all(piece.old.get(rel) and os.path.isfile(build.root / rel) for rel in kept):
+        return None
+    return made, kept
+
+
 def _piece_name(piece: Piece) -> str:
-    return piece.shard.rsplit("/", 1)[-1].removesuffix(".json")
+    return piece.shard.rsplit("/", 1)[-1].removesuffix(searchindex.CACHE_SUFFIX)
 
 
 def _pieces(sigs: dict[str, list[list[Any]]], old: dict[str, str]) -> list[Piece]:
@@ -526,10 +564,10 @@ def _pieces(sigs: dict[str, list[list[Any]]], old: dict[str, str]) -> list[Piece
     pieces = []
     for year, ids in by_year.items():
         for n, start in enumerate(range(0, len(ids), PIECE_POSTS)):
-            shard = f"{searchindex.CACHE_DIR}/{year}{'' if n == 0 else f'-{n + 1}'}.json"
+            shard = f"{searchindex.CACHE_DIR}/{year}{'' if n == 0 else f'-{n + 1}'}{searchindex.CACHE_SUFFIX}"
             chunk = ids[start : start + PIECE_POSTS]
             posts: list[tuple[str, list[list[Any]], dict[str, Any] | None]] = [(i, sigs[i], None) for i in chunk]
-            name = shard.rsplit("/", 1)[-1].removesuffix(".json")
+            name = shard.rsplit("/", 1)[-1].removesuffix(searchindex.CACHE_SUFFIX)
             keys = {rel: old[rel] for rel in [shard, *[f"posts/{i}.html" for i in chunk], *records.get(name, [])]
                     if rel in old}
             sig = digest(json.dumps([[i, sigs[i]] for i in chunk], ensure_ascii=False))
@@ -652,7 +690,7 @@ def _export(archive: Archive, target: Path, out: OutputDir, workers: Workers, dr
             "lang": config.primary_language, "base_url": base_url.rstrip("/") + "/" if base_url else "",
             "taxonomies": list(TAXONOMIES.items())}
     stamp = digest(_templates_digest(), json.dumps(site, ensure_ascii=False), "drafts" if drafts else "",
-                   f"search index {searchindex.FORMAT}")
+                   f"search index {searchindex.FORMAT}.{searchindex.CACHE_VERSION}")
     state = out.state if out.state.get("stamp") == stamp else {}
 
     # Static files.
@@ -677,6 +715,7 @@ def _export(archive: Archive, target: Path, out: OutputDir, workers: Workers, dr
             piece.posts = [(i, sig, known.get(i)) for i, sig, _ in piece.posts]
             dirty.append(piece)
     build = Build(archive, out.root, stamp, SimpleNamespace(**site), ratio, drafts)
+    old_postings = _old_postings(out, dirty, len(pieces))  # (read before the workers replace them)
     reading = sum(1 for piece in dirty for _, sig, known in piece.posts if not known or known.get("sig") != sig)
     fresh: dict[str, list[Source]] = {}  # the Sources of the pieces just built
     problems: list[str] = []
@@ -700,40 +739,113 @@ def _export(archive: Archive, target: Path, out: OutputDir, workers: Workers, dr
                                   for i, known in _unpack(records[piece.shard]["posts"]).items()]
         return fresh[piece.shard]
 
-    search_files = _join_search(out, pieces, state, stamp, bool(dirty))
+    search_files, search_keys = _join_search(out, pieces, state, stamp, bool(dirty), old_postings)
     search_pieces = [p.shard for p in pieces]
     site_pages = SitePages(archive, out, stamp, build.site, [p.shard for p in pieces], records, state)
     site_pages.drafts = drafts
     site_pages.make(pieces, sources_of, workers)
     out.new_state = {"stamp": stamp, "ratio": ratio, "ratio_of": ratio_of, "listing": site_pages.listing_key,
                      "pages": site_pages.pages, "pieces": {p.shard: records[p.shard] for p in pieces},
-                     "search": search_files, "search_pieces": search_pieces}
+                     "search": search_files, "search_pieces": search_pieces, "search_keys": search_keys}
     out.finish()
     result = out.result(sum(int(records[p.shard]["count"]) for p in pieces), target / "index.html")
     result.notes = problems
     return result
 
 
-def _join_search(out: OutputDir, pieces: list[Piece], state: dict[str, Any], stamp: str, changed: bool
-                 ) -> list[list[str]]:
+# The joined search postings are spliced when at most this share of the pieces changed (a
+# piece's few changed terms each); with more, joining every piece anew is as quick.
+SPLICE_SHARE = 0.25
+
+
+def _old_postings(out: OutputDir, dirty: list[Piece], count: int) -> dict[str, tuple[str, bytes]]:
+    """The postings caches of the changed pieces as the last export left them, (key, bytes) by
+    piece, when the joined postings may be spliced (see `_join_search`); else nothing."""
+    if not dirty or len(dirty) > SPLICE_SHARE * count or not out.old.get(searchindex.JOINED):
+        return {}
+    found = {}
+    for piece in dirty:
+        key = out.old.get(piece.shard)
+        try:
+            if key:
+                found[piece.shard] = (key, (out.root / piece.shard).read_bytes())
+        except OSError:
+            continue
+    return found
+
+
+def _join_search(out: OutputDir, pieces: list[Piece], state: dict[str, Any], stamp: str, changed: bool,
+                 old_postings: dict[str, tuple[str, bytes]]) -> tuple[list[list[str]], list[str]]:
     """The search index's manifest, facets and term files from every piece's cache; kept as
-    they are when no piece changed and none came or went. Returns [rel, key] of each."""
+    they are when no piece changed and none came or went. When only some pieces changed (and
+    their numbers of documents did not), the last export's joined postings take those pieces'
+    new postings and only the term files that hold a changed term are made again; else every
+    piece's postings are joined anew. Returns [rel, key] of each file (the joined postings'
+    cache included), and the keys of the pieces' caches they were made from."""
     old = state.get("search")
+    keys = [out.new.get(p.shard, "") for p in pieces]  # each piece's cache as it is now
     changed = changed or state.get("search_pieces") != [p.shard for p in pieces]
     if not changed and isinstance(old, list) and old and all(
             out.old.get(rel) == key and os.path.isfile(os.path.join(out.root, rel)) for rel, key in old):
         for rel, key in old:
             out.keep(rel, key)
-        return [[str(rel), str(key)] for rel, key in old]
-    caches = [(_piece_name(p), json.loads((out.root / p.shard).read_bytes())) for p in pieces]
+        return [[str(rel), str(key)] for rel, key in old], keys
+    spliced = _spliced_search(out, pieces, state.get("search_keys"), keys, old_postings)
+    if spliced is not None:
+        joined, made = spliced
+    else:
+        joined = searchindex.join((_piece_name(p), searchindex.load_postings((out.root / p.shard).read_bytes()))
+                                  for p in pieces)
+        made = dict(joined.files_made(None, set()))
+    out.make_room([*[rel for rel, data in made.items() if data is not None], searchindex.JOINED])
     kept = []
-    made = searchindex.join_pieces(caches)
-    out.make_room(made)
     for rel, data in made.items():
-        key = digest(stamp, data)
-        out.record(rel, key, write_if_changed(out.root / rel, data, durable=False))
+        if data is None:
+            key = out.old[rel]
+            out.keep(rel, key)
+        else:
+            key = digest(stamp, data)
+            out.record(rel, key, write_if_changed(out.root / rel, data, durable=False))
         kept.append([rel, key])
-    return kept
+    key = digest(stamp, *keys)  # (the joined postings are made from the pieces' caches alone)
+    out.record(searchindex.JOINED, key, write_if_changed(out.root / searchindex.JOINED, joined.dump(), durable=False))
+    kept.append([searchindex.JOINED, key])
+    return kept, keys
+
+
+def _spliced_search(out: OutputDir, pieces: list[Piece], made_from: Any, keys: list[str],
+                    old_postings: dict[str, tuple[str, bytes]]
+                    ) -> tuple[searchindex.Joined, dict[str, bytes | None]] | None:
+    """The last export's joined postings (made from the pieces' caches of keys `made_from`)
+    with the changed pieces' new postings spliced in, and the files to write (None: a term file
+    as it was); None when that cannot be done (no joined postings left by a finished export, a
+    piece added or removed, a number of documents changed)."""
+    if not old_postings or not isinstance(made_from, list) or len(made_from) != len(pieces):
+        return None
+    try:
+        joined = searchindex.Joined.load((out.root / searchindex.JOINED).read_bytes())
+    except OSError:
+        return None
+    # (a file the last export listed in its journal has no key: it may be half made)
+    if joined is None or not out.old.get(searchindex.JOINED) or joined.pieces != [_piece_name(p) for p in pieces]:
+        return None
+    changes = {}
+    try:
+        for piece, was, key in zip(pieces, made_from, keys, strict=True):
+            if was == key:
+                continue
+            old_key, data = old_postings.get(piece.shard, ("", b""))
+            if old_key != was:
+                return None
+            changes[_piece_name(piece)] = (searchindex.load_postings(data),
+                                           searchindex.load_postings((out.root / piece.shard).read_bytes()))
+    except (OSError, ValueError):
+        return None
+    before = (list(joined.terms), list(joined.files))
+    terms = joined.splice(changes)
+    if terms is None:
+        return None
+    return joined, joined.files_made(before, terms, lambda rel: bool(out.old.get(rel)) and (out.root / rel).is_file())
 
 
 class SitePages:

@@ -19,7 +19,8 @@ def chunks(archive: Archive, posts: list[Post]) -> Iterator[str]:
     """The export's text, a post at a time."""
     yield "["
     for i, post in enumerate(sorted_posts(posts)):
-        yield ("," if i else "") + "\n" + json.dumps(post_json(post, archive.root, bodies=True), ensure_ascii=False)
+        data = post_json(post, archive.root, bodies=True, languages=archive.config.languages)
+        yield ("," if i else "") + "\n" + json.dumps(data, ensure_ascii=False)
     yield "\n]\n"
 
 

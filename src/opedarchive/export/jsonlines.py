@@ -18,7 +18,8 @@ KIND = "file"
 def chunks(archive: Archive, posts: list[Post]) -> Iterator[str]:
     """The export's text, a line (post) at a time."""
     for post in sorted_posts(posts):
-        yield json.dumps(post_json(post, archive.root, bodies=True), ensure_ascii=False) + "\n"
+        data = post_json(post, archive.root, bodies=True, languages=archive.config.languages)
+        yield json.dumps(data, ensure_ascii=False) + "\n"
 
 
 def export(archive: Archive, posts: list[Post], target: Path, *, clean: bool = False) -> ExportResult:

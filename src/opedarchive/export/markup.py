@@ -115,6 +115,18 @@ def format_date(value: dt.date, lang: str) -> str:
     return f"{value.day} {ENGLISH_MONTHS[value.month - 1]} {value.year}"
 
 
+# The notice on a translation whose original changed after it was translated, in its language.
+OUTDATED_NOTICES = {
+    "en": "The original of this translation has changed since it was translated.",
+    "km": "អត្ថបទដើមនៃការបកប្រែនេះបានផ្លាស់ប្តូរ បន្ទាប់ពីត្រូវបានបកប្រែ។",
+}
+
+
+def outdated_notice(lang: str) -> str:
+    """The outdated-translation notice in `lang` (its base language; else English)."""
+    return OUTDATED_NOTICES.get(lang.split("-")[0].lower(), OUTDATED_NOTICES["en"])
+
+
 def format_reading_time(minutes: int, lang: str) -> str:
     """`5 min read`; in Khmer `អានរយៈពេល ៥ នាទី` (reading time 5 minutes)."""
     if lang.startswith("km"):

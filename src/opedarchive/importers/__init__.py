@@ -16,6 +16,7 @@ REGISTRY: dict[str, str] = {
     "page": "opedarchive.importers.page",
     "wxr": "opedarchive.importers.wxr",
     "feed": "opedarchive.importers.feed",
+    "jsonfeed": "opedarchive.importers.jsonfeed",
     "markdown": "opedarchive.importers.markdown",
     "json": "opedarchive.importers.jsonfile",
     "jsonl": "opedarchive.importers.jsonlines",

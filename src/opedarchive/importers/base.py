@@ -58,6 +58,9 @@ class ImportItem:
     hashes: list[str] = field(default_factory=list)  # content_hash of each version, where known
     # A translation group within the source: a later item of the same group joins this post.
     group: str = ""
+    # Versions as our own export wrote them (JSON, JSONL): imported as they are, with no
+    # translation status added (`translation_of` is recorded for versions an import pairs).
+    as_written: bool = False
     # The result of versions(), when prepare() has made it already (in a worker process).
     prepared: list[Version] | None = field(default=None, repr=False)
 

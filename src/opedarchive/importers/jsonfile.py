@@ -53,7 +53,7 @@ def post_item(obj: Any, where: str) -> ImportItem:
             return ImportItem(where=where, error=f"version {i + 1}: cannot read the date {meta.get('date')!r}")
         meta["date"] = when
         ready.append(Version(lang=lang, meta={**meta, "lang": lang}, body=str(entry["body"] or "")))
-    return ImportItem(where=where, ready=ready)
+    return ImportItem(where=where, ready=ready, as_written=True)
 
 
 def _label(obj: Any) -> str:

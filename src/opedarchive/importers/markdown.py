@@ -11,7 +11,7 @@ import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,9 @@ OTHER_MARKUP = (".rst", ".html", ".htm", ".adoc", ".asciidoc", ".org", ".textile
                 ".pandoc", ".mmd")
 HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml",
                 "config.json")
+# Dates other than `date` that Hugo reads (and fails on when it cannot parse them): written as
+# ISO 8601 strings when the source gave them in another shape.
+OTHER_DATE_KEYS = ("lastmod", "modified", "expirydate", "unpublishdate")
 # Front-matter keys that only told the old site how to lay a page out.
 PRESENTATION_KEYS = ("layout", "save_as", "url", "template")
 _LANG_SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)$")
@@ -289,6 +292,17 @@ def _pelican(text: str) -> tuple[dict[str, Any], str]:
     return meta, "\n".join(lines[i:])
 
 
+def _dates_as_text(value: Any) -> Any:
+    """`value` with every date and date-time in it (in lists and mappings too) as ISO 8601 text."""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_dates_as_text(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _dates_as_text(v) for k, v in value.items()}
+    return value
+
+
 def _take(raw: dict[str, Any], *names: str) -> Any:
     """The first non-empty value among `names` (any case), removed from `raw`."""
     found: Any = None
@@ -406,7 +420,14 @@ def _read_doc(path: Path, site: _Site) -> _Doc:
     translation = _take(raw, "translation")
     doc.is_translation = _truthy(translation)
     # Everything else is kept as it was, but for how the old site laid the page out.
-    meta.update({k: v for k, v in raw.items() if k not in KNOWN_KEYS and k.lower() not in PRESENTATION_KEYS})
+    # A YAML date in a kept key (`last_modified_at: 2016-05-27`) is kept as its ISO text, as our
+    # JSON export carries it: export and import again then give the same file.
+    meta.update({k: _dates_as_text(v) for k, v in raw.items()
+                 if k not in KNOWN_KEYS and k.lower() not in PRESENTATION_KEYS})
+    for key in [k for k in meta if k.lower() in OTHER_DATE_KEYS and isinstance(meta[k], str)]:
+        when = parse_date_value(meta[key])  # Pelican's `Modified: 2010-12-02 10:20` as ISO 8601
+        if when is not None:
+            meta[key] = when.isoformat()
 
     if translation_key is not None:
         doc.key = ("translationKey", str(translation_key))

@@ -54,5 +54,7 @@ def shown_summary(figures: Summary) -> Summary:
         words={visible(k): n for k, n in figures.words.items()},
         authors=ranked(figures.authors), outlets=ranked(figures.outlets), tags=ranked(figures.tags),
         untranslated=[visible(i) for i in figures.untranslated],
+        needs_translation=[visible(i) for i in figures.needs_translation],
+        outdated=[visible(i) for i in figures.outdated],
         latest=[shown_post(post) for post in figures.latest],
     )

@@ -111,6 +111,15 @@ def summary_lines(summary: Summary, title: str, width: int, model: str = DEFAULT
         more = len(summary.untranslated) - len(shown)
         lines.append(Text(f"… and {more:,} more ('list --untranslated' or 'summary --json' gives them all)",
                           style="dim"))
+    status = (f"{len(summary.needs_translation):,} lacking one of the archive's languages ('list --needs-translation')"
+              f" · {len(summary.outdated):,} with an outdated translation ('list --outdated')")
+    lines.extend(wrap_text(Text(status, style="dim"), width, model))
+    if summary.outdated:
+        lines += [Text(""), Text(f"Outdated translations ({len(summary.outdated)})", style="bold")]
+        lines.extend(Text(truncate(post_id, width, model)) for post_id in summary.outdated[:UNTRANSLATED_SHOWN])
+        if len(summary.outdated) > UNTRANSLATED_SHOWN:
+            more = len(summary.outdated) - UNTRANSLATED_SHOWN
+            lines.append(Text(f"… and {more:,} more ('list --outdated' gives them all)", style="dim"))
     lines += [Text(""), Text("Latest", style="bold")]
     for post in summary.latest:
         head = Text(post.original.day.isoformat() + "  ", style="cyan")
