@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from opedarchive.errors import OpedError
+from opedarchive.fetch.authors import page_authors
 from opedarchive.fetch.http import Fetched, FetchError, is_url
 
 # Elements of a figure caption that hold its credit, by class name.
@@ -32,8 +33,6 @@ _DATE_META = ("article:published_time", "article:published", "og:published_time"
 # sentence has about 40).
 MIN_LETTERS = 40
 _LETTERS = re.compile(r"[^\W\d_]")
-# Placeholders some sites' templates leave in the author's place.
-_NOT_NAMES = frozenset({"username", "admin", "administrator", "author", "unknown"})
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
 
 
@@ -97,8 +96,10 @@ def _json_ld(tree: Any) -> list[dict[str, Any]]:
     for script in tree.iter("script"):
         if _attr(script, "type").lower() != "application/ld+json" or not script.text:
             continue
+        # Some pages wrap the JSON in `<![CDATA[ … ]]>` or an HTML comment, as for XHTML.
+        text = re.sub(r"^\s*(?:<!\[CDATA\[|<!--)|(?:\]\]>|-->)\s*$", "", script.text)
         try:
-            walk(json.loads(script.text))
+            walk(json.loads(text))
         except (ValueError, RecursionError):
             continue
     return objects
@@ -259,12 +260,7 @@ def extract(fetched: Fetched, source: str) -> Article:
     if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw_date):
         day = date.fromisoformat(raw_date)
     when: date | datetime | None = stated_datetime(tree, day) or day
-    named = (" ".join(a.split()) for a in str(getattr(meta, "author", "") or "").split(";"))
-    by_key: dict[str, str] = {}
-    for name in named:  # each name once (pages repeat it in other case), its first spelling kept
-        if name and name.casefold() not in _NOT_NAMES:
-            by_key.setdefault(name.casefold(), name)
-    authors = list(by_key.values())
+    authors = page_authors(tree, _json_ld(tree), str(getattr(meta, "author", "") or ""))
     body, images = _body(html, tree, base, title)
     if not body.strip():
         raise FetchError(f"{source}: no article found on the page (only images)")
