@@ -88,6 +88,7 @@ def main() -> int:
     results: dict[str, object] = {"posts": args.posts, "cpus": os.cpu_count()}
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
+        results["started_utc"] = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
         results["load_average"] = os.getloadavg()[0]
         seconds, rss, _, cpu = measure([*oped, "export", "--html", "-o", str(site)])
         results["full_export_s"], results["full_export_rss_mb"] = round(seconds, 2), rss // 2**20

@@ -1,13 +1,14 @@
 """`opedarchive serve`: edit-to-refresh time at scale (issue 18: at most 1.5 s at 10,000 posts).
 
     python bench/bench_serve.py                  # 10,000 posts
-    python bench/bench_serve.py 1000 10000 --edits 7
+    python bench/bench_serve.py 1000 10000       # make bench-serve
 
 For each size, a generated archive (bench/gen_corpus.py, kept in bench/.cache/serve-N and reused;
 the preview's site is kept in its .opedarchive/serve-site/, so a second run starts from a built
 site, as a writer's second `serve` does). One `opedarchive serve --port 0` process is started and
 its first build timed; then, one at a time, a post file is edited (a sentence appended to the
-body, or the title changed: every listing that shows it is made again) and the clock runs from
+body, or the title changed: every listing that shows it is made again; last, a sentence appended to
+the newest post, which the home page lists) and the clock runs from
 just before the file is written until both `/__opedarchive/version` reports a new version (what
 the open page polls every 0.25 s before it reloads) and the post's page as served holds the new
 text, polled every 25 ms (not more often: the polls would slow the build they time). Edited
@@ -91,8 +92,12 @@ class Serve:
         with urllib.request.urlopen(self.url + path, timeout=10) as response:
             return str(response.read().decode("utf-8"))
 
+    def state(self) -> dict[str, object]:
+        found: dict[str, object] = json.loads(self.get("__opedarchive/version"))
+        return found
+
     def version(self) -> str:
-        return str(json.loads(self.get("__opedarchive/version"))["version"])
+        return str(self.state()["version"])
 
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGINT)
@@ -138,12 +143,13 @@ def run(size: int, edits: int) -> dict[str, object]:
     rows: list[dict[str, object]] = []
     originals: dict[Path, bytes] = {}
     try:
-        for n, path in enumerate([*victims, *victims[:2]]):
-            kind = "body" if n < len(victims) else "title"
+        # Last, the newest post, as a writer edits it: it is on the home page and its year's.
+        edits_made = [*(("body", p) for p in victims), *(("title", p) for p in victims[:2]), ("newest", posts[-1])]
+        for n, (kind, path) in enumerate(edits_made):
             originals.setdefault(path, path.read_bytes())
             text = path.read_bytes().decode("utf-8")
             marker = f"Serve bench marker {n} {os.urandom(3).hex()}"
-            if kind == "body":
+            if kind in ("body", "newest"):
                 text += f"\n{marker}.\n"
             else:
                 text = re.sub(r"^title: .*$", f"title: {marker}", text, count=1, flags=re.M)
@@ -160,8 +166,11 @@ def run(size: int, edits: int) -> dict[str, object]:
         before = serve.version()
         for path, data in originals.items():
             path.write_bytes(data)
-        deadline = time.monotonic() + 60  # the build of the restored files ends before serve is stopped
-        while serve.version() == before and time.monotonic() < deadline:
+        # Serve is stopped once the restored files are built and it has been idle for 2 s: a build
+        # cut short leaves a journal, and the next start would spend seconds recovering from it.
+        deadline, idle = time.monotonic() + 120, 0.0
+        while time.monotonic() < deadline and (serve.version() == before or idle < 2):
+            idle = 0.0 if serve.state()["building"] else idle + 0.1
             time.sleep(0.1)
         steady = _tree_rss(serve.proc.pid)
         serve.stop()
@@ -175,7 +184,8 @@ def run(size: int, edits: int) -> dict[str, object]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("sizes", type=int, nargs="*", default=[10_000])
-    parser.add_argument("--edits", type=int, default=5, help="body edits per size (and two title edits)")
+    parser.add_argument("--edits", type=int, default=7,
+                        help="body edits per size (then two title edits and one of the newest post)")
     args = parser.parse_args()
     results = [run(size, args.edits) for size in args.sizes]
     print("| posts | edit | to new version (s) | to new version and page (s) | build, as serve reported (s) "

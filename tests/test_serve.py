@@ -195,7 +195,8 @@ def test_the_open_page_reloads_itself_after_an_edit(bundled: Path, start: type[S
         browser.evaluate("window.notReloaded = true")
         post = bundled / "posts" / "2022" / f"{JOKE}.en.md"
         post.write_text(post.read_text(encoding="utf-8") + "\nSeen without pressing reload.\n", encoding="utf-8")
-        browser.wait_for("document.body.innerText.includes('Seen without pressing reload.')", timeout=20)
+        browser.wait_for("document.body !== null && document.body.innerText.includes('Seen without pressing reload.')",
+                         timeout=20)  # (no body while the new page loads)
         assert browser.evaluate("window.notReloaded === undefined")
     finally:
         browser.close()

@@ -12,14 +12,16 @@ from opedarchive.cli.common import open_archive, say
 
 
 def serve(
-    port: Annotated[int | None, typer.Option("--port", "-p", min=0, max=65535, help="The port (default 8000, or the next free one; 0 picks any free port).")] = None,
-    host: Annotated[str, typer.Option("--host", help="The address to listen on; only this machine can connect to the default.")] = "127.0.0.1",
+    port: Annotated[int | None, typer.Option("--port", "-p", metavar="N", min=0, max=65535, help="The port (default 8000, or the next free one; 0 picks any free port).")] = None,
+    host: Annotated[str, typer.Option("--host", metavar="ADDRESS", help="The address to listen on; only this machine can connect to the default.")] = "127.0.0.1",
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR", help="Build the site in DIR (as 'export --html -o DIR') instead of the archive's .opedarchive/serve-site/.")] = None,
     drafts: Annotated[bool, typer.Option("--drafts", help="Show posts marked 'draft: true' too.")] = False,
 ) -> None:
-    """Preview the website at http://127.0.0.1:8000/ while you write: it is built as 'export
-    --html' builds it, built again when a post file or opedarchive.toml changes, and the page
-    open in the browser reloads itself. Stop with Ctrl-C.
+    """Preview the website while you write: it is built again when a post changes, and the open
+    page reloads itself.
+
+    The site is built as 'export --html' builds it and served at http://127.0.0.1:8000/; it is
+    built again when a post file or opedarchive.toml changes. Stop with Ctrl-C.
 
     A post file that cannot be read is named in one line and the last good build stays online
     until it is fixed. The reload script is added to the pages as they are sent; the files

@@ -807,6 +807,7 @@ def _join_search(out: OutputDir, pieces: list[Piece], state: dict[str, Any], sta
             key = digest(stamp, data)
             out.record(rel, key, write_if_changed(out.root / rel, data, durable=False))
         kept.append([rel, key])
+    del made  # (at 100,000 posts, a few hundred MB that the joined postings' bytes need)
     key = digest(stamp, *keys)  # (the joined postings are made from the pieces' caches alone)
     out.record(searchindex.JOINED, key, write_if_changed(out.root / searchindex.JOINED, joined.dump(), durable=False))
     kept.append([searchindex.JOINED, key])

@@ -654,6 +654,10 @@ class Joined:
         return files
 
 
+# The full join joins each term's postings so far after this many pieces (see `join`).
+_COLLAPSE = 16
+
+
 def join(pieces: Iterable[tuple[str, Postings]]) -> Joined:
     """The joined postings of every piece ((name, postings) each, in site order; read one at a
     time: each piece's postings can be let go once they are added)."""
@@ -696,10 +700,18 @@ def join(pieces: Iterable[tuple[str, Postings]]) -> Joined:
         run(map(counts.__setitem__, ids, map(add, map(counts.__getitem__, ids), postings.counts)))
         run(map(lasts.__setitem__, ids, last))
         base += postings.docs
+        if piece % _COLLAPSE == _COLLAPSE - 1:
+            # Each segment's postings is a string object of its own: at 100,000 posts millions of
+            # them, which weigh more than their characters. Joined now and then, they are few.
+            for n, found in enumerate(parts):
+                if len(found) > 2:
+                    parts[n] = ["".join(found)]
     dense_at = joined.dense_at()
     for term in sorted(number_of, key=_utf16):
         n = number_of[term]
         table = tables[n]
+        scored = "".join(parts[n])
+        parts[n] = []  # (let go as they are joined)
         plain: list[str] = []
         if counts[n] >= dense_at:  # its numbers alone too (see DENSE_SHARE)
             previous = -1
@@ -707,17 +719,21 @@ def join(pieces: Iterable[tuple[str, Postings]]) -> Joined:
             for segment, segment_gaps in enumerate(gaps[n]):
                 row = segment * _ROW
                 lead = code(table[row + 1] - previous)
-                segment_gaps = segment_gaps or _without_scores(parts[n][2 * segment + 1])
+                if not segment_gaps:
+                    start = table[row + 3]
+                    end = table[row + 3 + _ROW] if row + _ROW < len(table) else len(scored)
+                    segment_gaps = _without_scores(scored[start + decode_first(scored[start : start + 8])[1] : end])
                 table[row + 4] = length
                 plain += (lead, segment_gaps)
                 length += len(lead) + len(segment_gaps)
                 previous = table[row + 2]
+        gaps[n] = []
         joined.terms.append(term)
         joined.counts.append(counts[n])
-        joined.scored.append("".join(parts[n]))
+        joined.scored.append(scored)
         joined.plain.append("".join(plain))
         joined.tables.append(table.tobytes())
-        parts[n] = gaps[n] = []  # (let go as they are joined)
+        tables[n] = array("i")
     return joined
 
 

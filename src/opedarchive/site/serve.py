@@ -163,7 +163,7 @@ class Preview:
             self._lock_fd = None
 
     def _claim(self) -> None:
-        """Take the archive's preview lock, or say who holds it."""
+        """Take the archive's preview lock (PreviewRunning when another serve holds it)."""
         try:
             import fcntl
         except ImportError:  # pragma: no cover - Windows
