@@ -38,7 +38,37 @@ class _WordTable(dict[int, "int | None"]):
 
 
 _TABLE = _WordTable()
-_ASCII_WORDS = re.compile("[A-Za-z0-9]+")
+# Bytes of UTF-8: ASCII characters that are not letters or digits become a space; the bytes of
+# other characters stay (the non-ASCII characters that do not stay are replaced before encoding).
+_ASCII_SPACES = bytes(code if _TABLE[code] == code else 32 for code in range(128)) + bytes(range(128, 256))
+_SPACE_RUNS = re.compile(b"  +")
+# Blocks whose letters, marks and numbers `_odd_characters` knows without asking: Latin (with
+# Latin-1, the extensions, IPA, modifier letters and combining diacritics), Khmer, Khmer symbols.
+_KNOWN_BLOCKS = ((0x80, 0x36F), (0x1780, 0x17FF), (0x19E0, 0x19FF), (0x1E00, 0x1EFF))
+_ODD: re.Pattern[str] | None = None
+_MOST_REPLACED = 16  # more different characters to replace than this: `str.translate` (one pass)
+
+
+def _odd_characters() -> re.Pattern[str]:
+    """Runs of characters that may not stay as they are: every non-ASCII character except the
+    letters, marks and numbers of `_KNOWN_BLOCKS` (built on first use: ~0.6 ms)."""
+    global _ODD
+    if _ODD is None:
+        kept: list[str] = []
+        for low, high in _KNOWN_BLOCKS:
+            code = low
+            while code <= high:
+                if _TABLE[code] != code:
+                    code += 1
+                    continue
+                end = code
+                while end < high and _TABLE[end + 1] == end + 1:
+                    end += 1
+                kept.append(re.escape(chr(code)) + ("-" + re.escape(chr(end)) if end > code else ""))
+                code = end + 1
+        odd = "[^\\x00-\\x7f" + "".join(kept) + "]"
+        _ODD = re.compile(odd + odd + "*")  # not `odd+`: `re` finds a lone class ~2x as fast
+    return _ODD
 
 
 def words_of(body: str) -> str:
@@ -47,9 +77,25 @@ def words_of(body: str) -> str:
     are not letters, marks or numbers (white space, line breaks, punctuation, Markdown's `*`,
     `_`, `#`, `>`) one space. Case, digits and spelling are kept as written. This is frozen:
     changing it would make every recorded hash look outdated."""
-    if body.isascii():  # the same, three times as fast: in ASCII, letters and digits are the words
-        return " ".join(_ASCII_WORDS.findall(body))
-    return " ".join(unicodedata.normalize("NFC", body).translate(_TABLE).split())
+    # The same as `" ".join(NFC(body).translate(_TABLE).split())` (tests/test_words_of.py proves
+    # it), ~3 times as fast: each different non-ASCII character that does not stay is replaced
+    # in one `str.replace` pass, then in UTF-8 ASCII punctuation becomes a space in one
+    # `bytes.translate` pass and runs of spaces become one. (No letter, mark or number is white
+    # space, so the only white space left is the spaces.)
+    if body.isascii():
+        text = body
+    else:
+        text = unicodedata.normalize("NFC", body)
+        replaced = 0
+        for char in set("".join(_odd_characters().findall(text))):
+            code = _TABLE[ord(char)]
+            if code != ord(char):
+                replaced += 1
+                if replaced > _MOST_REPLACED:  # (what it replaced, it replaced as the table does)
+                    return " ".join(text.translate(_TABLE).split())
+                text = text.replace(char, "" if code is None else " ")
+    words = _SPACE_RUNS.sub(b" ", text.encode("utf-8").translate(_ASCII_SPACES)).strip(b" ")
+    return words.decode("utf-8")
 
 
 def text_hash(body: str) -> str:
