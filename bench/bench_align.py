@@ -223,6 +223,8 @@ def ablation(all_cases: list[Case], ratio: float) -> dict[str, dict[str, Score]]
         "no anchors": {"ANCHOR_GAIN": 0.0, "ANCHOR_MISS": 0.0},
         "no sentences": {"SENTENCE_COST": 0.0},
         "no refit": {"REFIT_CELLS": 0},
+        "no marks": {"QUOTE_COST": 0.0, "QUESTION_COST": 0.0, "COLON_COST": 0.0},
+        "no detours": {"DETOUR_COST": -math.inf},
     }
     out = {}
     for name, values in parts.items():
@@ -264,7 +266,7 @@ def main() -> int:
     parser.add_argument("--no-baseline", action="store_true", help="leave out the aligner before issue 15")
     parser.add_argument("--show-wrong", action="store_true", help="print each case not aligned exactly")
     parser.add_argument("--ablation", action="store_true",
-                        help="also today's aligner without anchors, without sentence counts, without the refit")
+                        help="also today's aligner without anchors, sentence counts, the refit, marks or detours")
     args = parser.parse_args()
     articles = load_articles(args.data)
     all_cases = cases(articles, args.seed)

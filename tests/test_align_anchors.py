@@ -3,6 +3,8 @@ and the evaluation on real English–Khmer articles with a paragraph split, merg
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import bench_align
 
 from opedarchive.align import align, anchors, sentence_count
@@ -91,7 +93,43 @@ def test_real_articles_with_an_edit_align_exactly() -> None:
     scores = bench_align.score(align, cases, bench_align.corpus_ratio(articles))
     for kind, result in scores.items():
         assert result.rate >= 0.9, (kind, result.exact, result.cases)
-    assert sum(s.exact for s in scores.values()) / len(cases) >= 0.95
-    # Far from the edit only in one article, where the translator moved "Prof Czeisler added"
-    # from one line into the one before and the name pulls the pairs one paragraph over.
-    assert {doc for result in scores.values() for doc in result.far} <= {"dailymail.co.uk.298759"}
+    assert sum(s.exact for s in scores.values()) / len(cases) >= 0.97
+    # Far from the edit in one edited translation only (3 before the detours were straightened),
+    # of the article where the translator moved "Prof Czeisler added" from one line into the one
+    # before: the name makes the paragraph after it look like the one left out.
+    far = [doc for result in scores.values() for doc in result.far]
+    assert len(far) <= 1 and set(far) <= {"dailymail.co.uk.298759"}
+
+
+def test_a_cheap_detour_is_paired_one_to_one() -> None:
+    from opedarchive.align import DETOUR_COST, _straightened
+
+    # A paragraph left out, one pair, a paragraph added: what a phrase moved into the paragraph
+    # before looks like (dailymail.co.uk.298759's "Prof Czeisler added").
+    detour = [([0], [0]), ([1], []), ([2], [1]), ([], [2]), ([3], [3])]
+    straight = [([0], [0]), ([1], [1]), ([2], [2]), ([3], [3])]
+
+    # `one_to_one`: what each 1-1 pair of the straightened span costs.
+    def costing(one_to_one: float) -> Callable[[list[int], list[int]], float]:
+        def cost(xs: list[int], ys: list[int]) -> float:
+            if not xs or not ys:
+                return 5.3
+            return 0.0 if xs == [0] or xs == [3] or (xs, ys) == ([2], [1]) else one_to_one
+
+        return cost
+
+    # Detour: 5.3 + 0 + 5.3; straight: twice `one_to_one`.
+    assert _straightened(detour, costing((10.6 + DETOUR_COST) / 2)) == straight
+    assert _straightened(detour, costing((10.6 + DETOUR_COST) / 2 + 0.1)) == detour
+    # Two paragraphs added, or a split and a paragraph added, are no detour.
+    assert _straightened([([], [0]), ([0], [1]), ([], [2])], costing(0.0)) == [([], [0]), ([0], [1]), ([], [2])]
+    too_far = [([0], []), ([1], [0]), ([2], [1]), ([3], [2]), ([], [3])]  # 3 pairs between: beyond DETOUR_SPAN
+    assert _straightened(too_far, costing(0.0)) == too_far
+
+
+def test_quotation_and_question_marks_are_kept() -> None:
+    from opedarchive.align import _marks
+
+    assert _marks('He said "no".') == _marks("គាត់និយាយថា «ទេ»។") != 0
+    assert _marks("'We know it won't change.") == _marks("“យើងដឹង”") != _marks("It's the nation's choice.")
+    assert _marks("Why?") == _marks("ហេតុអ្វី?") != _marks("Because.")
