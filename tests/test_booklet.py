@@ -1,6 +1,7 @@
 """`export --pdf` and `--epub` (issue 20): the bundled archive and 50 generated posts render; the PDF
 holds every paragraph of every version in order and no ink outside its text area; the EPUB passes
-epubcheck and holds its Khmer text as written."""
+epubcheck and holds its Khmer text as written; the PDF's Khmer lines end between words, never after
+a coeng (read back from the PDF by tests/pdf_lines.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from xml.etree import ElementTree
 import pytest
 from typer.testing import CliRunner
 
+import pdf_lines
 from opedarchive.archive import Archive
 from opedarchive.cli import app
 from opedarchive.export.booklet import plain_paragraphs
@@ -270,3 +272,55 @@ def test_booklet_options_need_a_booklet(seed: Path) -> None:
     result = CliRunner().invoke(app, ["--archive", str(seed), "export", "--pdf", os.devnull + ".pdf", "--tag", "nope"])
     assert result.exit_code == 2
     assert "no post matches" in result.output
+
+
+# --- Khmer line ends -------------------------------------------------------------------------------
+
+def khmer_texts(khpos_sentences: int | None = 300, ntrex_docs: int | None = 8) -> list[pdf_lines.Text]:
+    """The seed archive's Khmer bodies, khPOS sentences (words run together, five a paragraph;
+    with their hand segmentation) and NTREX-128's Khmer articles as written."""
+    import json
+
+    import khpos
+
+    seed = [v.body for p in Archive.open(REPO / "archive").load().posts for v in p.versions.values() if v.lang == "km"]
+    texts = [pdf_lines.Text("seed", [para for body in seed for para in re.split(r"\n\s*\n", body.strip())])]
+    hand = khpos.paragraphs(khpos_sentences)
+    texts.append(pdf_lines.Text("khpos", [p.text for p in hand], hand))
+    docs = [json.loads(line) for line in (REPO / "tests/data/realworld/ntrex/ntrex-128-en-km.jsonl")
+            .read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts.append(pdf_lines.Text("ntrex", [s for doc in docs[:ntrex_docs] for s in doc["km"]]))
+    return texts
+
+
+@pytest.mark.parametrize("stacked", [True, False], ids=["one-column", "side-by-side"])
+def test_khmer_lines_end_between_words(tmp_path: Path, stacked: bool) -> None:
+    """Where Typst ends the booklet's Khmer lines, read back from the PDF (tests/pdf_lines.py):
+    never inside a word of the segmenter that fits on a line, never after a coeng."""
+    texts = khmer_texts()
+    root = tmp_path / "archive"
+    pdf_lines.write_archive(root, texts, side_by_side=not stacked)
+    pdf = tmp_path / "km.pdf"
+    export(root, "--pdf", str(pdf))
+    found = pdf_lines.measure(pdf.read_bytes(), texts, "whole" if stacked else "right")
+    assert found.lines > (300 if stacked else 600)
+    assert found.unanchored == 0
+    assert found.inside_word == []
+    assert found.coeng == []
+    # khPOS's hand segmentation disagrees with the segmenter's now and then: a few, never many
+    assert len(found.inside_hand_word) <= found.lines // 50
+
+
+def test_word_joiners_only_between_whole_clusters() -> None:
+    from opedarchive.export.booklet import LONG_KHMER_WORD, WJ, ZWSP, breakable, join_clusters, join_khmer_words
+
+    text = join_khmer_words(breakable("ការបោះឆ្នោតនៅកម្ពុជា ឆ្ងាយៗ។ កម្ពស់១,៧៣ម៉ែត្រ គ.ជ.បនិងអ្នកផ្សេងៗទៀត"))
+    assert text.replace(WJ, "").replace(ZWSP, "") == "ការបោះឆ្នោតនៅកម្ពុជា ឆ្ងាយៗ។ កម្ពស់១,៧៣ម៉ែត្រ គ.ជ.បនិងអ្នកផ្សេងៗទៀត"
+    assert "ឆ្នោ" + WJ + "ត" in text and "យ" + WJ + "ៗ" in text
+    assert "១," + ZWSP not in text and "គ.ជ.ប" in text  # no break inside a number or an abbreviation
+    for i, ch in enumerate(text):
+        if ch == WJ:
+            assert text[i - 1] not in "\u17d2\u200d" and not "\u17b4" <= text[i + 1] <= "\u17d3"
+    assert join_clusters("ក្ម" + "\u17d2") == "ក្ម" + "\u17d2"  # a stray coeng keeps its cluster
+    long_word = "កខគឃង" * 4
+    assert len(long_word) > LONG_KHMER_WORD and join_clusters(long_word) == long_word

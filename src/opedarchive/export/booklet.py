@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from opedarchive.export.markup import format_date, language_name, safe_url
@@ -28,12 +29,31 @@ if TYPE_CHECKING:
 Block = dict[str, Any]
 Inline = str | dict[str, Any]
 ZWSP = "\u200b"
+# WORD JOINER: no line may end here (UAX #14, LB11). The PDF puts one between every two clusters of
+# a Khmer word (`join_khmer_words`), so that Typst can end a line only between words.
+WJ = "\u2060"
+# A Khmer word of more clusters than this gets no word joiners: Typst's own rules may break it.
+# The segmenter's longest word in khPOS and NTREX-128 (62,895 words) has 12 clusters; a line of
+# the narrowest column (side by side, 81.5 mm at 10 pt) holds about 25-35.
+LONG_KHMER_WORD = 16
 # A run without spaces this long (a URL, a made-up compound) gets break opportunities after its
 # slashes, dots, hyphens and the like, so that it cannot run past the text area.
 LONG_RUN = 24
 _LONG = re.compile(r"\S{" + str(LONG_RUN) + ",}")
 _BREAK_AFTER = re.compile(r"([/.\-_?&=#:,;])(?=[^/.\-_?&=#:,;\s])")
 _HAS_KHMER = re.compile("[\u1780-\u17ff]")
+# A `.` or `,` between two of these is part of a number or an abbreviation (`breakable`).
+_DIGIT = re.compile("[0-9\u17e0-\u17e9]")
+_KHMER_LETTER = re.compile("[\u1780-\u17d3\u17dd]")
+# One Khmer word of a text that `breakable` has been through: a run of Khmer letters, signs and
+# digits that no space, zero-width space or punctuation interrupts (`text.words`' unit).
+_KHMER_WORD = re.compile("[\u1780-\u17d3\u17dc\u17dd\u17e0-\u17e9\u19e0-\u19ff]{2,}")
+# Where a cluster may start: a consonant, independent vowel or digit (never a sign or coeng).
+_CLUSTER_BASE = re.compile("[\u1780-\u17b3\u17e0-\u17e9\u19e0-\u19ff]")
+# The repetition sign ៗ repeats the word before it: it never starts a line.
+_BEFORE_REPEAT = re.compile("(?<=[\u1780-\u17d3\u17dd])(?=\u17d7)")
+# Keys of the booklet's data whose strings are not text set on the page.
+_NOT_TEXT = frozenset({"t", "url", "src", "lang", "tlang", "id"})
 
 
 @dataclass
@@ -62,8 +82,59 @@ def breakable(text: str) -> str:
             parts.append(text[last:])
             text = ZWSP.join(parts)
     if len(text) >= LONG_RUN:
-        text = _LONG.sub(lambda m: _BREAK_AFTER.sub("\\1" + ZWSP, m.group()), text)
+        text = _LONG.sub(lambda m: _BREAK_AFTER.sub(_break_after, m.group()), text)
     return text
+
+
+def _break_after(m: re.Match[str]) -> str:
+    """A zero-width space after the punctuation of a long run, unless it is a `.` or `,` inside a
+    number (`១,៧៣`) or a Khmer abbreviation (`គ.ជ.ប`)."""
+    mark, at = m.group(1), m.start()
+    if mark in ".," and at > 0 and m.end() < len(m.string):
+        before, after = m.string[at - 1], m.string[m.end()]
+        if all(map(_DIGIT.match, (before, after))) or all(map(_KHMER_LETTER.match, (before, after))):
+            return mark
+    return mark + ZWSP
+
+
+def join_clusters(word: str) -> str:
+    """A Khmer word with a word joiner between every two of its clusters
+    (`text.khmer.clusters`), so that no line can end inside it; unchanged when it has more than
+    `LONG_KHMER_WORD` clusters. A joiner goes only between two whole clusters: never after a
+    coeng or a ZWJ, never before a sign (a stray one is its own cluster), so shaping is untouched."""
+    from opedarchive.text.khmer import clusters
+
+    parts = clusters(word)
+    if len(parts) < 2 or len(parts) > LONG_KHMER_WORD:
+        return word
+    out = [parts[0]]
+    for before, cluster in pairwise(parts):
+        if _CLUSTER_BASE.match(cluster) and before[-1] not in "\u17d2\u200d":
+            out.append(WJ)
+        out.append(cluster)
+    return "".join(out)
+
+
+def join_khmer_words(text: str) -> str:
+    """`text` (already through `breakable`) with word joiners inside its Khmer words and before a
+    repetition sign ៗ: a line can then end only at a space, a zero-width space (a word boundary)
+    or after punctuation."""
+    if not _HAS_KHMER.search(text):
+        return text
+    text = _KHMER_WORD.sub(lambda m: join_clusters(m.group()), text)
+    return _BEFORE_REPEAT.sub(WJ, text) if "\u17d7" in text else text
+
+
+def joined(data: Any) -> Any:
+    """The booklet's data (`booklet_data`) with `join_khmer_words` applied to every text it
+    shows (not to URLs, languages or ids): what the PDF is made from."""
+    if isinstance(data, str):
+        return join_khmer_words(data)
+    if isinstance(data, list):
+        return [joined(x) for x in data]
+    if isinstance(data, dict):
+        return {k: v if k in _NOT_TEXT else joined(v) for k, v in data.items()}
+    return data
 
 
 @lru_cache(maxsize=1)

@@ -13,7 +13,7 @@ from typing import Any
 from opedarchive.archive import Archive
 from opedarchive.errors import OpedError
 from opedarchive.export.base import ExportResult, write_if_changed
-from opedarchive.export.booklet import BookletOptions, booklet_data
+from opedarchive.export.booklet import BookletOptions, booklet_data, joined
 from opedarchive.model import Post
 
 NAME = "pdf"
@@ -39,7 +39,8 @@ def render(archive: Archive | None, posts: list[Post], options: BookletOptions) 
     typst = _typst()
     package = resources.files("opedarchive.export")
     source = package.joinpath(TEMPLATE).read_bytes()
-    data = json.dumps(booklet_data(archive, posts, options), ensure_ascii=False)
+    # Word joiners inside Khmer words: Typst then ends Khmer lines only between words.
+    data = json.dumps(joined(booklet_data(archive, posts, options)), ensure_ascii=False)
     try:
         pdf: bytes = typst.compile(source, font_paths=[str(FONTS)], ignore_system_fonts=True,
                                    sys_inputs={"booklet": data},
