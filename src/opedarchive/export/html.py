@@ -25,6 +25,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup
+
 from opedarchive import __version__
 from opedarchive.archive import POSTS_DIR, split_file_name
 from opedarchive.errors import PostFileError
@@ -173,7 +175,32 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["langname"] = language_name
+    env.globals["entry_html"] = entry_html
     return env
+
+
+# An entry's item in a listing, by (entry key, root): one post shows on its year's page, the home
+# page and each of its tags', authors' and outlet's pages, and `serve` makes the same listings
+# again after each edit; rendered once each, a listing costs the joining of its items. Emptied
+# when an export's stamp (templates, settings) is not the last one's.
+_ENTRY_HTML: dict[tuple[str, str], Markup] = {}
+_ENTRY_STAMP = [""]
+ENTRY_HTML_MAX = 100_000
+
+
+def entry_html(entry: Entry, root: str) -> Markup:
+    """`_entries.html`'s `entry_item` of one entry of a listing (markup: not escaped again); an
+    entry without a key (`Entry.key`, a hash of all it shows) is rendered and not kept."""
+    key = getattr(entry, "key", None)
+    found = _ENTRY_HTML.get((key, root)) if key else None
+    if found is None:
+        item = environment().get_template("_entries.html").module.entry_item  # type: ignore[attr-defined]
+        found = Markup(item(entry, root))
+        if key:
+            if len(_ENTRY_HTML) >= ENTRY_HTML_MAX:
+                _ENTRY_HTML.clear()
+            _ENTRY_HTML[key, root] = found
+    return found
 
 
 def render(template: str, context: dict[str, Any]) -> str:
@@ -583,7 +610,8 @@ class Remembered:
     def __init__(self, state: dict[str, Any], ratio: float | None) -> None:
         pieces = state.get("pieces")
         self.records: dict[str, dict[str, Any]] = pieces if isinstance(pieces, dict) else {}
-        # Page keys depend on the alignment ratio: when it changed no piece is left as it was.
+        # The pages of posts whose paragraphs do not pair one to one depend on the alignment
+        # ratio: when it changed, the pieces that hold one are made again (those pages alone).
         self.ratio_same = state.get("ratio") == ratio
         self._years: dict[str, dict[str, Any]] = {}
 
@@ -591,7 +619,9 @@ class Remembered:
         """The piece's record when its posts' files are as they were and every file it made
         is still there as made (those files are then kept); else None."""
         record = self.records.get(piece.shard)
-        if not self.ratio_same or not record or not piece.sig or record.get("sig") != piece.sig:
+        if not record or not piece.sig or record.get("sig") != piece.sig:
+            return None
+        if not self.ratio_same and record.get("mismatch", True):
             return None
         files = record["files"]
         if not all(out.old.get(rel) == key and os.path.isfile(os.path.join(out.root, rel)) for rel, key in files):
@@ -619,9 +649,27 @@ def _piece_record(piece: Piece, sources: list[Source], files: list[tuple[str, st
                        for s in sources])
     newest = sorted(sources, key=lambda s: (s.entry.date, s.id), reverse=True)[:FEED_ENTRIES]
     return {"year": piece.year, "sig": piece.sig if complete else "", "count": len(sources), "listing": listing,
+            "mismatch": any(s.mismatch for s in sources),
             "newest": [[s.entry.date, s.id, f"{s.content} {s.entry.key}"] for s in newest],
             "files": [[rel, key] for rel, key, _ in files] + [m for s in sources for m in s.media],
             "posts": _pack({s.id: s.state() for s in sources if s.remember})}
+
+
+# The Sources of the pieces the last export of this process decoded, by (site, piece), with the
+# packed text they came from: `serve` exports again after each edit, and a changed title makes
+# every listing's inputs be gathered again (the listings read, not change, these Sources).
+_REMEMBERED: dict[tuple[str, str], tuple[str, list[Source]]] = {}
+
+
+def _remembered_sources(target: Path, shard: str, packed: str) -> list[Source]:
+    """The Sources of a piece that was kept whole, decoded from its record's `posts`."""
+    known = _REMEMBERED.get((str(target), shard))
+    if known is None or known[0] != packed:
+        if any(site != str(target) for site, _ in _REMEMBERED):
+            _REMEMBERED.clear()  # (one site's at a time)
+        known = packed, [Source.remembered(i, state) for i, state in _unpack(packed).items()]
+        _REMEMBERED[str(target), shard] = known
+    return known[1]
 
 
 def _pack(value: Any) -> str:
@@ -635,15 +683,27 @@ def _unpack(text: str) -> Any:
     return json.loads(zlib.decompress(base64.b64decode(text)))
 
 
+# The alignment ratio is rounded to this step. The pages of posts whose two versions' paragraphs
+# do not pair one to one depend on it, and it is estimated from the newest 50 posts in two
+# languages, the posts a writer edits most: unrounded, each such edit moved it and made those
+# pages again (and, before the pieces holding none were told apart, every piece and the search:
+# 4.4 s at 10,000 posts). An ordinary edit moves the estimate by a few thousandths, so few take it
+# across a step, and then only those pages are made again (20 of 10,000 in bench/gen_corpus.py's
+# archive). `align` runs again with each post's own ratio up to REFIT_CELLS, so the rounding moves
+# few paragraphs: those of one post of the 3,000 that `bench/gen_corpus.py 3000` makes.
+RATIO_STEP = 0.05
+
+
 def _alignment_ratio(archive: Archive, sigs: dict[str, list[list[Any]]], remembered: dict[str, Any]) -> tuple[
         float | None, list[list[Any]]]:
     """len(second) / len(first) language over the newest 50 posts in two languages (by id, which
-    starts with the original's date); those whose paragraphs pair one to one count. Remembered
-    while those posts' files are unchanged; known before any post page is rendered."""
+    starts with the original's date); those whose paragraphs pair one to one count; rounded to
+    RATIO_STEP. Remembered while those posts' files are unchanged; known before any post page is
+    rendered."""
     from opedarchive.align import estimate_ratio
 
     newest: list[list[Any]] = [[i, sigs[i]] for i in sorted(sigs, reverse=True) if len(sigs[i]) >= 2][:50]
-    if remembered.get("ratio_of") == newest:
+    if remembered.get("ratio_of") == newest and remembered.get("ratio_step") == RATIO_STEP:
         ratio = remembered.get("ratio")
         return (float(ratio) if ratio is not None else None), newest
     pairs = []
@@ -652,7 +712,9 @@ def _alignment_ratio(archive: Archive, sigs: dict[str, list[list[Any]]], remembe
         versions = list(post.versions.values()) if post else []
         if len(versions) >= 2:
             pairs.append((versions[0].body, versions[1].body))
-    return (estimate_ratio(pairs) if pairs else None), newest
+    if not pairs:
+        return None, newest
+    return round(round(estimate_ratio(pairs) / RATIO_STEP) * RATIO_STEP, 4), newest
 
 
 def _year_groups(entries: list[Entry]) -> list[tuple[str, list[Entry]]]:
@@ -692,6 +754,9 @@ def _export(archive: Archive, target: Path, out: OutputDir, workers: Workers, dr
     stamp = digest(_templates_digest(), json.dumps(site, ensure_ascii=False), "drafts" if drafts else "",
                    f"search index {searchindex.FORMAT}.{searchindex.CACHE_VERSION}")
     state = out.state if out.state.get("stamp") == stamp else {}
+    if _ENTRY_STAMP[0] != stamp:
+        _ENTRY_HTML.clear()
+        _ENTRY_STAMP[0] = stamp
 
     # Static files.
     static = resources.files("opedarchive.export").joinpath("static")
@@ -715,8 +780,11 @@ def _export(archive: Archive, target: Path, out: OutputDir, workers: Workers, dr
             piece.posts = [(i, sig, known.get(i)) for i, sig, _ in piece.posts]
             dirty.append(piece)
     build = Build(archive, out.root, stamp, SimpleNamespace(**site), ratio, drafts)
-    old_postings = _old_postings(out, dirty, len(pieces))  # (read before the workers replace them)
-    reading = sum(1 for piece in dirty for _, sig, known in piece.posts if not known or known.get("sig") != sig)
+    # The pieces with a post to read: only their search caches can change (a piece made again
+    # because the alignment ratio moved keeps its cache as it was).
+    changing = [p for p in dirty if any(not known or known.get("sig") != sig for _, sig, known in p.posts)]
+    old_postings = _old_postings(out, changing, len(pieces))  # (read before the workers replace them)
+    reading = sum(1 for piece in changing for _, sig, known in piece.posts if not known or known.get("sig") != sig)
     fresh: dict[str, list[Source]] = {}  # the Sources of the pieces just built
     problems: list[str] = []
     for piece, (found, files, trouble, drafted) in zip(dirty, workers.map(build_piece, dirty, build, size=reading),
@@ -735,16 +803,16 @@ def _export(archive: Archive, target: Path, out: OutputDir, workers: Workers, dr
 
     def sources_of(piece: Piece) -> list[Source]:
         if piece.shard not in fresh:
-            fresh[piece.shard] = [Source.remembered(i, known)
-                                  for i, known in _unpack(records[piece.shard]["posts"]).items()]
+            fresh[piece.shard] = _remembered_sources(target, piece.shard, records[piece.shard]["posts"])
         return fresh[piece.shard]
 
-    search_files, search_keys = _join_search(out, pieces, state, stamp, bool(dirty), old_postings)
+    search_files, search_keys = _join_search(out, pieces, state, stamp, old_postings)
     search_pieces = [p.shard for p in pieces]
     site_pages = SitePages(archive, out, stamp, build.site, [p.shard for p in pieces], records, state)
     site_pages.drafts = drafts
     site_pages.make(pieces, sources_of, workers)
-    out.new_state = {"stamp": stamp, "ratio": ratio, "ratio_of": ratio_of, "listing": site_pages.listing_key,
+    out.new_state = {"stamp": stamp, "ratio": ratio, "ratio_of": ratio_of, "ratio_step": RATIO_STEP,
+                     "listing": site_pages.listing_key,
                      "pages": site_pages.pages, "pieces": {p.shard: records[p.shard] for p in pieces},
                      "search": search_files, "search_pieces": search_pieces, "search_keys": search_keys}
     out.finish()
@@ -758,13 +826,13 @@ def _export(archive: Archive, target: Path, out: OutputDir, workers: Workers, dr
 SPLICE_SHARE = 0.25
 
 
-def _old_postings(out: OutputDir, dirty: list[Piece], count: int) -> dict[str, tuple[str, bytes]]:
-    """The postings caches of the changed pieces as the last export left them, (key, bytes) by
-    piece, when the joined postings may be spliced (see `_join_search`); else nothing."""
-    if not dirty or len(dirty) > SPLICE_SHARE * count or not out.old.get(searchindex.JOINED):
+def _old_postings(out: OutputDir, changing: list[Piece], count: int) -> dict[str, tuple[str, bytes]]:
+    """The postings caches of the pieces with posts to read, as the last export left them, (key,
+    bytes) by piece, when the joined postings may be spliced (see `_join_search`); else nothing."""
+    if not changing or len(changing) > SPLICE_SHARE * count or not out.old.get(searchindex.JOINED):
         return {}
     found = {}
-    for piece in dirty:
+    for piece in changing:
         key = out.old.get(piece.shard)
         try:
             if key:
@@ -774,17 +842,18 @@ def _old_postings(out: OutputDir, dirty: list[Piece], count: int) -> dict[str, t
     return found
 
 
-def _join_search(out: OutputDir, pieces: list[Piece], state: dict[str, Any], stamp: str, changed: bool,
+def _join_search(out: OutputDir, pieces: list[Piece], state: dict[str, Any], stamp: str,
                  old_postings: dict[str, tuple[str, bytes]]) -> tuple[list[list[str]], list[str]]:
     """The search index's manifest, facets and term files from every piece's cache; kept as
-    they are when no piece changed and none came or went. When only some pieces changed (and
+    they are when no piece's cache changed (a piece made again for its pages alone keeps its
+    cache's key) and none came or went. When only some pieces changed (and
     their numbers of documents did not), the last export's joined postings take those pieces'
     new postings and only the term files that hold a changed term are made again; else every
     piece's postings are joined anew. Returns [rel, key] of each file (the joined postings'
     cache included), and the keys of the pieces' caches they were made from."""
     old = state.get("search")
     keys = [out.new.get(p.shard, "") for p in pieces]  # each piece's cache as it is now
-    changed = changed or state.get("search_pieces") != [p.shard for p in pieces]
+    changed = state.get("search_keys") != keys or state.get("search_pieces") != [p.shard for p in pieces]
     if not changed and isinstance(old, list) and old and all(
             out.old.get(rel) == key and os.path.isfile(os.path.join(out.root, rel)) for rel, key in old):
         for rel, key in old:
