@@ -7,11 +7,14 @@ Goldens live in tests/golden/; after a deliberate change to the views, rewrite t
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.text import Text
 
@@ -20,7 +23,8 @@ from opedarchive.cli import paging
 from opedarchive.cli.common import out
 from opedarchive.cli.paging import page
 from opedarchive.text.width import cell_width
-from opedarchive.views.post import Line, Lines
+from opedarchive.views import post as post_view
+from opedarchive.views.post import Line, Lines, paragraph_lines
 
 from conftest import Invoke
 
@@ -260,3 +264,20 @@ def test_thousands_of_paragraphs_side_by_side_each_once(seeded: Path, cli: Invok
     same_row = [cells for cells in rows if cells[0].startswith("Paragraph ") and "កថាខណ្ឌ" in cells[1]]
     assert all(cells[0].split()[1] == cells[1].split()[1] for cells in same_row)
     assert len(same_row) == 2999
+
+
+PARAGRAPH = st.lists(st.sampled_from(
+    [*"ab .,-#>*+_`~![]()0\t\n\u200b\x07\x0b\xa0\u3000漢é\x1b", "ក្ម", "ា", "word ", "  ", "1. ", "- "]
+), max_size=30).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PARAGRAPH, max_size=6), st.integers(0, 40), st.sampled_from(["glibc", "rich"]))
+@example(["plain", " lead", "trail ", "#x", "1x", "a_b", "a\u200bb", "\xa0a"], 12, "glibc")
+def test_a_short_plain_paragraph_is_its_own_line(paras: list[str], width: int, model: str) -> None:
+    # Issue 14: a short paragraph without Markdown is given back as its line without the calls of
+    # `_block_lines`; what comes out must be what they give.
+    fast = list(paragraph_lines(paras, width, model))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(post_view, "_AS_IS", re.compile("(?!)"))
+        assert fast == list(paragraph_lines(paras, width, model))

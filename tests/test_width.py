@@ -185,3 +185,41 @@ def test_a_text_that_fits_is_cut_as_the_scans_would(text: str, width: int, model
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(width_module, "_one_line", lambda *args: None)
         assert fast == wrap_spans(text, width, model)
+
+
+ASCII_TEXT = st.lists(st.sampled_from(
+    [*" .,;:!?()[]{}%\t\nab", "  ", "xyz", "word ", "a (b", "( ", "x,", " .", "longerword", "\x1b"]
+), max_size=300).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(ASCII_TEXT, st.integers(1, 40), st.sampled_from(["glibc", "rich"]))
+@example("ab cd ef", 4, "glibc")
+@example("ab  ,cd ef", 5, "glibc")
+def test_ascii_lines_are_cut_as_the_general_scans_would(text: str, width: int, model: str) -> None:
+    # ASCII text takes a shortcut to where its lines end (`_line_after_a_break`, issue 14: 15 MB of Latin
+    # side by side); the scans without it must cut every such text the same way.
+    fast = wrap_spans(text, width, model)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(width_module, "_line_after_a_break", lambda *args: None)
+        assert fast == wrap_spans(text, width, model)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(width_module, "_line_fast", lambda *args: width_module._UNSURE)
+        assert fast == wrap_spans(text, width, model)
+
+
+@settings(max_examples=400, deadline=None)
+@given(ANY_TEXT, st.integers(1, 40), st.sampled_from(["glibc", "rich"]))
+@example("ab \u17d2 cd ef", 4, "glibc")
+@example("\u1780\u17b6 \u1781\u200b\u1782\u17d2\u1783 ab", 3, "rich")
+def test_a_long_paragraph_ends_its_lines_at_a_break_as_the_rule_would(text: str, width: int, model: str) -> None:
+    # A paragraph longer than WORD_BREAK_MAX_TEXT (no Khmer word boundaries) ends a line at the
+    # last break before the overflow without finding where the overflowing unit starts
+    # (`_line_after_a_break`, issue 14: 15 MB of Khmer); the rule unit by unit must agree.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(width_module, "WORD_BREAK_MAX_TEXT", 0)
+        fast = wrap_spans(text, width, model)
+        patch.setattr(width_module, "_line_after_a_break", lambda *args: None)
+        assert fast == wrap_spans(text, width, model)
+        patch.setattr(width_module, "_line_fast", lambda *args: width_module._UNSURE)
+        assert fast == wrap_spans(text, width, model)

@@ -113,12 +113,13 @@ def show(
     if side_by_side and len(versions) > 2:
         raise UsageError("side by side shows two languages: give two to --langs")
     if len(versions) == 2 and (side_by_side or (side_by_side is None and wide)):
-        from opedarchive.align import alignment_for
+        from opedarchive.align import paragraph_alignment, paragraphs
         from opedarchive.views.sidebyside import SideBySide
 
         left, right = versions
-        pairs = alignment_for(archive, left.body, right.body, left.lang, right.lang)
-        print_paged(SideBySide(post, left, right, pairs, model), paging=not no_pager)
+        paras = paragraphs(left.body), paragraphs(right.body)
+        pairs = paragraph_alignment(archive, *paras, left.lang, right.lang)
+        print_paged(SideBySide(post, left, right, pairs, model, paras), paging=not no_pager)
     else:
         print_paged(render_stacked(post, versions, model), paging=not no_pager)
 

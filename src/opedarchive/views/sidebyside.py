@@ -42,12 +42,15 @@ class SideBySide:
     version's title, date and authors, then its captions, then the aligned paragraphs."""
 
     def __init__(self, post: Post, left: Version, right: Version, pairs: list[Pair],
-                 model: str = DEFAULT_MODEL) -> None:
+                 model: str = DEFAULT_MODEL, paras: tuple[list[str], list[str]] | None = None) -> None:
+        """`paras`: the two bodies as `paragraphs` cut them, when the caller has them already
+        (the alignment's); else they are cut here."""
         self.post = post
         self.left = left
         self.right = right
         self.pairs = pairs
         self.model = model
+        self.paras = paras
 
     def column_widths(self, width: int) -> tuple[int, int]:
         """The widths of the left and right columns for a console `width` cells wide."""
@@ -70,8 +73,8 @@ class SideBySide:
         left_captions, right_captions = caption_lines(self.left, lw, m), caption_lines(self.right, rw, m)
         if left_captions or right_captions:
             yield left_captions, right_captions
-        # Cut each body into paragraphs once, not once per row.
-        left_paras, right_paras = paragraphs(self.left.body), paragraphs(self.right.body)
+        # Each body cut into paragraphs once, not once per row.
+        left_paras, right_paras = self.paras or (paragraphs(self.left.body), paragraphs(self.right.body))
         for a, b in self.pairs:
             yield (paragraph_lines([left_paras[i] for i in a], lw, m),
                    paragraph_lines([right_paras[i] for i in b], rw, m))
