@@ -41,6 +41,13 @@ class OpedGroup(TyperGroup):
         except KeyboardInterrupt:
             say("Interrupted.")
             raise typer.Exit(130) from None
+        except UnicodeEncodeError as exc:
+            # A lone surrogate in an argument (a path Click stats before any command runs):
+            # no file name or text can hold it.
+            bad = exc.object[exc.start:exc.end] if isinstance(exc.object, str) else ""
+            say(f"Error: an argument holds {bad.encode('unicode_escape').decode()!s}, which is not a "
+                "character (no file name or text can hold it)")
+            raise typer.Exit(2) from None
         except BrokenPipeError:
             sys.stderr.close()
             raise typer.Exit(0) from None
