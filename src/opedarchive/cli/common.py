@@ -132,9 +132,15 @@ def warn(message: str) -> None:
 _JSON_ESCAPE = re.compile("[\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 
 
-def print_json(data: Any) -> None:
+def print_json(data: Any, last: tuple[str, str] | None = None) -> None:
     """JSON on stdout, UTF-8 as is, indented for people and parseable for scripts (JSON escapes
-    the C0 controls itself; the rest of what a terminal would obey is escaped here)."""
+    the C0 controls itself; the rest of what a terminal would obey is escaped here). `last`, with
+    `data` a non-empty dict: one more key, written last, and its value as JSON text already
+    indented as a value of `data` (`show --json`'s alignment: json.dumps indents in Python)."""
     text = json.dumps(data, ensure_ascii=False, indent=2)
+    if last is not None:
+        key, value = last
+        assert text.endswith("\n}"), "`last` needs a non-empty dict"
+        text = f"{text[:-2]},\n  {json.dumps(key, ensure_ascii=False)}: {value}\n}}"
     text = _JSON_ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     sys.stdout.write(text + "\n")

@@ -72,7 +72,7 @@ def _markdown() -> MarkdownIt:
 
 # A block of plain prose: no character that Markdown gives a meaning to inside a paragraph, and
 # no line that could open another kind of block or end in a hard break. markdown-it renders such
-# a block as <p>, the escaped lines, </p> — which `_plain_html` writes without parsing (most
+# a block as <p>, the escaped lines, </p> — which `plain_html` writes without parsing (most
 # paragraphs of op-eds are like this; a test holds the two equal).
 _SPECIAL = re.compile(r"[\\`*_\[\]<>&~\t\r\x00\x0b\x0c]")
 # A line that could open another kind of block. (A line that starts or ends with white space,
@@ -81,7 +81,7 @@ _BLOCK_START = re.compile(r"[-+*>#=|:]|[0-9]{1,9}[.)]")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
 
 
-def _plain_html(block: str) -> str | None:
+def plain_html(block: str) -> str | None:
     """The HTML of a block of plain prose, or None when the block needs the Markdown parser."""
     if not block or _SPECIAL.search(block):
         return None
@@ -96,7 +96,7 @@ def _plain_html(block: str) -> str | None:
 def markdown_html(text: str) -> str:
     """A Markdown body as HTML: raw HTML is shown as text, unsafe links stay plain text."""
     blocks = _BLANK_LINES.split(text.strip("\n"))
-    plain = [_plain_html(block) for block in blocks]
+    plain = [plain_html(block) for block in blocks]
     if all(html is not None for html in plain):
         return "".join(html for html in plain if html)
     return str(_markdown().render(text))
