@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import settings
 from typer.testing import CliRunner
 
 from opedarchive.cli import app
+
+if TYPE_CHECKING:
+    from cdp import Browser
 
 # Property tests draw the same examples on every run (`make test` and CI are repeatable: a
 # failure is the code's, not the draw's); HYPOTHESIS_PROFILE=explore draws new ones each run.
@@ -103,6 +107,18 @@ def seeded(archive: Path, cli: Invoke) -> Path:
     result = cli("import", str(SEED_PAGE))
     assert result.exit_code == 0, result.stderr
     return archive
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[Browser]:
+    """A headless Chromium driven over DevTools (`tests/cdp.py`), closed after the test."""
+    from cdp import Browser
+
+    chromium = Browser(tmp_path / "profile")
+    try:
+        yield chromium
+    finally:
+        chromium.close()
 
 
 @pytest.fixture

@@ -181,15 +181,6 @@ def test_whole_words_rank_above_matches_inside_longer_words(archive: Path, cli: 
     assert [h["id"] for h in _search(cli, archive, "sunday")] == ["2021-02-01-whole"]
 
 
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Browser]:
-    chromium = Browser(tmp_path / "profile")
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-
-
 def _page_hits(browser: Browser, site: Path, queries: list[str]) -> list[list[str]]:
     browser.goto((site / "search.html").as_uri())
     browser.wait_for("window.opedarchiveSearch !== undefined && document.documentElement.dataset.search === 'done'")

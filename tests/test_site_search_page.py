@@ -8,11 +8,8 @@ import functools
 import http.server
 import json
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
-
-import pytest
 
 from cdp import Browser
 
@@ -28,15 +25,6 @@ RESULT_TAGS = {"LI", "P", "A", "TIME", "SPAN", "MARK"}
 def export_site(cli: Invoke, archive: Path, site: Path) -> None:
     result = cli("--archive", str(archive), "export", "--html", "-o", str(site))
     assert result.exit_code == 0, result.stderr
-
-
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Browser]:
-    chromium = Browser(tmp_path / "profile")
-    try:
-        yield chromium
-    finally:
-        chromium.close()
 
 
 def search_done(browser: Browser, query: str) -> str:
