@@ -14,6 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+
+from opedarchive.translation import text_hash
 
 from conftest import DATA, Invoke
 
@@ -171,6 +174,17 @@ def test_hugo_translations_by_content_folder(archive: Path, cli: Invoke) -> None
     assert "title: مستدات راحت با داکسی" in fa and "lang: fa" in fa
     langs = {lang for p in report["created"] + report["added"] for lang in p["languages"]}
     assert langs <= {"en", "fa", "no"}
+    # Hugo states no original; both are dated alike, so the archive's first language (en) is it.
+    assert_translates(archive / "posts" / "2026" / "2026-02-10-easy-documentation-with-docsy", "fa", "en")
+    assert cli("list", "--outdated").stderr == "No posts match.\n"
+
+
+def assert_translates(stem: Path, lang: str, original: str) -> None:
+    """The `lang` file of a post records the text of its `original` file as imported."""
+    meta = yaml.safe_load(front(stem.with_name(f"{stem.name}.{lang}.md")).removeprefix("---\n"))
+    body = stem.with_name(f"{stem.name}.{original}.md").read_text("utf-8").split("\n---\n", 1)[1]
+    assert meta["translation_of"] == {"lang": original, "text": text_hash(body)}
+    assert "translation_of" not in front(stem.with_name(f"{stem.name}.{original}.md"))
 
 
 def test_an_unstated_language_is_detected(archive: Path, cli: Invoke, tmp_path: Path) -> None:
@@ -283,6 +297,8 @@ def test_hugo_theme_example_site_in_two_languages(archive: Path, cli: Invoke) ->
     assert len(report["created"]) == 6 and {f["reason"] for f in report["failed"]} == {"no date"}
     fr = front(archive / "posts" / "2017" / "2017-04-09-chapter-i-the-grand-hall.fr.md")
     assert "title: 'Chapitre I: La grande halle'" in fr and "date: 2017-04-09T10:58:08-04:00" in fr
+    assert_translates(archive / "posts" / "2017" / "2017-04-09-chapter-i-the-grand-hall", "fr", "en")
+    assert cli("list", "--outdated").stderr == "No posts match.\n"
 
 
 def test_jekyll_theme_demo_posts(archive: Path, cli: Invoke) -> None:

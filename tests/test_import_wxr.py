@@ -133,15 +133,59 @@ def test_wpml_translation_pair(archive: Path, cli: Invoke) -> None:
     assert km["date"] == datetime(2022, 6, 16, 10, 3, tzinfo=PLUS7)
     assert km["source_url"] == "https://notes.example.org/km/2022/06/15/neutral-election-body/"
     assert km_body.endswith("ស្ថាប័នអព្យាក្រឹតនឹងទទួលយកពាក្យបណ្តឹងនោះ។")
+    # WPML states the original (the Khmer post names its source language): the translation records it.
+    assert "translation_of" not in en and km["translation_of"] == {"lang": "en", "text": text_hash(en_body)}
+    assert cli("list", "--outdated").stderr == "No posts match.\n"
 
 
 def test_polylang_translation_pair(archive: Path, cli: Invoke) -> None:
     cli("import", str(WXR))
-    en, _ = read_post(archive / "posts" / "2022" / f"{REFEREE}.en.md")
+    en, en_body = read_post(archive / "posts" / "2022" / f"{REFEREE}.en.md")
     km, km_body = read_post(archive / "posts" / "2022" / f"{REFEREE}.km.md")
     assert (en["lang"], km["lang"]) == ("en", "km")
     assert km["title"] == "ម្ចាស់ឆ្នោតសមនឹងទទួលបានអាជ្ញាកណ្តាលអព្យាក្រឹត"
     assert km_body == "ម្ចាស់ឆ្នោតសមនឹងទទួលបានអាជ្ញាកណ្តាលដែលមិនលេងឱ្យក្រុមណាមួយ។"
+    # Polylang does not say which is the original: the one dated earliest (here the English) is.
+    assert "translation_of" not in en and km["translation_of"] == {"lang": "en", "text": text_hash(en_body)}
+    assert cli("list", "--outdated").stderr == "No posts match.\n"
+
+
+def polylang(post_id: int, title: str, body: str, lang: str, date: str) -> str:
+    """An item of Polylang group pll_g (of two posts)."""
+    return item(post_id, title, body, date=date).replace(
+        "</item>", f'<category domain="language" nicename="{lang}">{lang}</category>'
+                   '<category domain="post_translations" nicename="pll_g">pll_g</category></item>')
+
+
+POLYLANG_GROUP = ('<wp:term><wp:term_id>3</wp:term_id><wp:term_taxonomy>post_translations</wp:term_taxonomy>'
+                  '<wp:term_slug>pll_g</wp:term_slug><wp:term_name>pll_g</wp:term_name>'
+                  '<wp:term_description>a:2:{s:2:"en";i:1;s:2:"km";i:2;}</wp:term_description></wp:term>')
+
+
+def test_a_group_that_names_no_original_takes_the_earliest_then_the_first_language(
+        archive: Path, cli: Invoke, tmp_path: Path) -> None:
+    """Polylang states no original: the version dated earliest is it; on the same day, the
+    version in the archive's first language (en), though the Khmer one is read first."""
+    earlier = tmp_path / "earlier.xml"
+    earlier.write_text(wxr(polylang(1, "The vote", "<p>English text.</p>", "en", "2022-06-03 10:00:00")
+                           + polylang(2, "ការបោះឆ្នោត", "<p>អត្ថបទខ្មែរ។</p>", "km", "2022-06-02 10:00:00"),
+                           POLYLANG_GROUP), encoding="utf-8")
+    result = cli("import", str(earlier))
+    assert result.stdout.splitlines() == ["created 2022-06-02-the-vote (km, en)"]
+    en, _ = read_post(archive / "posts" / "2022" / "2022-06-02-the-vote.en.md")
+    km, km_body = read_post(archive / "posts" / "2022" / "2022-06-02-the-vote.km.md")
+    assert "translation_of" not in km and en["translation_of"] == {"lang": "km", "text": text_hash(km_body)}
+    assert cli("check").exit_code == 0 and cli("list", "--outdated").stderr == "No posts match.\n"
+
+    same_day = tmp_path / "same-day.xml"
+    same_day.write_text(wxr(polylang(2, "ការជជែក", "<p>អត្ថបទខ្មែរថ្មី។</p>", "km", "2022-07-01 09:00:00")
+                            + polylang(1, "The debate", "<p>New English text.</p>", "en", "2022-07-01 18:00:00"),
+                            POLYLANG_GROUP), encoding="utf-8")
+    result = cli("import", str(same_day))
+    assert result.stdout.splitlines() == ["created 2022-07-01-the-debate (en, km)"]
+    en, en_body = read_post(archive / "posts" / "2022" / "2022-07-01-the-debate.en.md")
+    km, _ = read_post(archive / "posts" / "2022" / "2022-07-01-the-debate.km.md")
+    assert "translation_of" not in en and km["translation_of"] == {"lang": "en", "text": text_hash(en_body)}
 
 
 def test_one_post_holding_english_then_khmer_becomes_two_versions(archive: Path, cli: Invoke) -> None:
@@ -212,6 +256,12 @@ def test_translation_before_its_original_and_a_late_third_language(archive: Path
     assert result.stderr.splitlines()[-1] == "1 created, 1 translation(s) added, 0 skipped, 0 failed"
     assert post_files(archive) == ["2022-06-01-the-vote.en.md", "2022-06-01-the-vote.fr.md",
                                    "2022-06-01-the-vote.km.md"]
+    # The late French version records the original of the post it joins, as the Khmer one does.
+    _, en_body = read_post(archive / "posts" / "2022" / "2022-06-01-the-vote.en.md")
+    for lang in ("km", "fr"):
+        meta, _ = read_post(archive / "posts" / "2022" / f"2022-06-01-the-vote.{lang}.md")
+        assert meta["translation_of"] == {"lang": "en", "text": text_hash(en_body)}
+    assert cli("list", "--outdated").stderr == "No posts match.\n"
 
 
 def test_a_bad_item_is_reported_with_its_place_and_the_rest_imported(archive: Path, cli: Invoke,

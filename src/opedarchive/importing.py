@@ -23,7 +23,7 @@ from opedarchive.errors import OpedError
 from opedarchive.importers.base import ImportItem, content_hash
 from opedarchive.model import Version, order_languages
 from opedarchive.text.dates import as_date
-from opedarchive.translation import record_translations
+from opedarchive.translation import give_record, record_of, record_translations
 
 EMPTY_HASH = content_hash("")
 # Posts written per hold of the archive lock, and threads writing their files.
@@ -56,6 +56,9 @@ class Seen:
     # One shared set per combination of languages: a post then costs a dict entry, not a set.
     _shared: dict[frozenset[str], frozenset[str]] = field(default_factory=dict)
     groups: dict[str, str] = field(default_factory=dict)  # translation group in the source → post
+    # Translation group → (language, text hash) of its post's original: the `translation_of` of
+    # a member that joins the post later (a WPML translation read long after its original).
+    group_records: dict[str, tuple[str, str]] = field(default_factory=dict)
     # Each post's (language, day ordinal) pairs, and the archive's languages (first = primary):
     # a version joining a post must not be dated before the post's original (`check` refuses it).
     days: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
@@ -317,6 +320,17 @@ def _retract(report: ImportReport, failed: dict[str, str], where_of: dict[str, s
     report.failed.extend((where_of.get(post_id, post_id), why) for post_id, why in failed.items())
 
 
+def _original_first(versions: list[Version], keys: list[str], preferred: list[str]) -> tuple[list[Version], list[str]]:
+    """A translation group joined from separate items, whose source does not say which version
+    is the original (Polylang, Hugo), with its original first: the version dated earliest (by
+    day), else the one in the archive's first language, else the first read."""
+    first_lang = preferred[0] if preferred else ""
+    i = min(range(len(versions)), key=lambda i: (versions[i].day.toordinal(), versions[i].lang != first_lang, i))
+    if i == 0:
+        return versions, keys
+    return [versions[i], *versions[:i], *versions[i + 1:]], [keys[i], *keys[:i], *keys[i + 1:]]
+
+
 def _run(
     report: ImportReport,
     seen: Seen,
@@ -353,6 +367,8 @@ def _run(
         if writer is not None:
             writer.hold()  # whether it is new is decided under the archive's lock
         keys = item.hashes if len(item.hashes) == len(versions) else [content_hash(v.body) for v in versions]
+        if item.joined and not item.original_stated and not item.as_written:
+            versions, keys = _original_first(versions, keys, seen.preferred)
         post_id, why = seen.match(versions, keys)
         if not post_id and item.group in seen.groups:
             post_id, why = seen.groups[item.group], "same translation group"
@@ -377,6 +393,10 @@ def _run(
             if not seen.dated_before(post_id, [v for v, _ in new]):
                 if not item.as_written and all(v is not versions[0] for v, _ in new):  # its original is here
                     record_translations(versions[0], [v for v, _ in new])
+                elif not item.as_written and item.group in seen.group_records \
+                        and seen.groups.get(item.group) == post_id:  # a later member of its group
+                    lang, text = seen.group_records[item.group]
+                    give_record({"lang": lang, "text": text}, [v for v, _ in new])
                 if writer is not None:
                     writer.add(post_id, [v for v, _ in new])
                     where_of[post_id] = item.where
@@ -388,11 +408,16 @@ def _run(
             report.notices.append(f"{item.where}: dated before the original of {post_id} ({why}); "
                                   f"its {', '.join(v.lang for v, _ in new)} version(s) imported as a post of their own")
             versions, keys = [v for v, _ in new], [key for _, key in new]
-        if not item.as_written:
+        record = record_of(versions[0]) if item.group and not item.as_written else None
+        if record is not None:  # kept for a member of its group that comes later
+            give_record(record, versions[1:])
+        elif not item.as_written:
             record_translations(versions[0], versions[1:])  # an original and its translation, paired
         label = versions[0].title if writer is None else writer.create(versions)
         where_of[label] = item.where
         if item.group:
             seen.groups[item.group] = label
+            if record is not None:
+                seen.group_records[item.group] = (record["lang"], record["text"])
         seen.add(label, versions, keys)
         report.created.append((label, [v.lang for v in versions]))

@@ -131,10 +131,15 @@ def record_of(original: Version) -> dict[str, str]:
 def record_translations(original: Version, translations: list[Version]) -> None:
     """Give each of `translations` that records no original text the record of `original`
     (before they are first written: `add`, `import`)."""
-    record: dict[str, str] | None = None
+    if any(v.lang != original.lang and v.meta.get(TRANSLATION_KEY) is None for v in translations):
+        give_record(record_of(original), translations)
+
+
+def give_record(record: dict[str, str], translations: list[Version]) -> None:
+    """Give each of `translations` that records no original text `record` (an original's
+    `record_of`, kept by an import for a translation that joins the post later)."""
     for version in translations:
-        if version.lang != original.lang and version.meta.get(TRANSLATION_KEY) is None:
-            record = record or record_of(original)
+        if version.lang != record["lang"] and version.meta.get(TRANSLATION_KEY) is None:
             version.meta[TRANSLATION_KEY] = dict(record)
             version.rendered = None  # its bytes (if an import's worker made them) no longer match
 

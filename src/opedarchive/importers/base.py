@@ -58,6 +58,12 @@ class ImportItem:
     hashes: list[str] = field(default_factory=list)  # content_hash of each version, where known
     # A translation group within the source: a later item of the same group joins this post.
     group: str = ""
+    # Versions joined from separate items of the source (WPML or Polylang posts of one group,
+    # Markdown files paired by name, folder or translationKey), and whether the source says which
+    # is the original (then it comes first). When it does not, the import takes the one dated
+    # earliest, else the one in the archive's first language, else the first read (docs/importing.md).
+    joined: bool = False
+    original_stated: bool = False
     # Versions as our own export wrote them (JSON, JSONL): imported as they are, with no
     # translation status added (`translation_of` is recorded for versions an import pairs).
     as_written: bool = False

@@ -418,7 +418,11 @@ def _read_doc(path: Path, site: _Site) -> _Doc:
         meta["visibility"] = visibility
     translation_key = _take(raw, "translationkey", "translation_key")
     translation = _take(raw, "translation")
-    doc.is_translation = _truthy(translation)
+    # Our own `translation_of` (an archive folder imported as it stands) says so too; the text
+    # it translates is recorded afresh when the post is written.
+    stated = _take(raw, "translation_of")
+    doc.is_translation = _truthy(translation) or (
+        isinstance(stated, dict) and stated.get("lang") not in (None, "", lang))
     # Everything else is kept as it was, but for how the old site laid the page out.
     # A YAML date in a kept key (`last_modified_at: 2016-05-27`) is kept as its ISO text, as our
     # JSON export carries it: export and import again then give the same file.
@@ -576,7 +580,11 @@ def _group_items(members: list[Path], site: _Site) -> list[ImportItem]:
             post.append(doc.version)
             where.append(str(doc.path))
     if post:
-        placed.append((first, ImportItem(where=" + ".join(where), ready=post, notices=item_notices)))
+        # `translation: true` (Pelican) states which are translations; Hugo states no original.
+        flagged = {id(d.version): d.is_translation for d in docs if d.version is not None}
+        stated = [flagged[id(v)] for v in post]
+        placed.append((first, ImportItem(where=" + ".join(where), ready=post, notices=item_notices,
+                                         joined=len(post) > 1, original_stated=not stated[0] and any(stated))))
     if len(placed) > 1:
         # A group's own items in the order the old one-pass reader gave them: the versions
         # found twice before the post, errors where their files are.

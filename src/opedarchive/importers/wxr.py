@@ -309,6 +309,7 @@ class _Reader:
         post: list[Version] = []
         hashes: list[str] = []
         where: list[str] = []
+        joined: list[_Entry] = []
         for entry in members:
             langs = {v.lang for v in post}
             if any(v.lang in langs for v in entry.versions):
@@ -319,8 +320,13 @@ class _Reader:
             post.extend(entry.versions)
             hashes.extend(entry.hashes)
             where.append(entry.where.rsplit(": ", 1)[-1])
+            joined.append(entry)
         if post:
-            yield ImportItem(where=f"{self.path}: " + " + ".join(where), ready=post, hashes=hashes, group=group)
+            # WPML states the original (the member with no source language), and it is first;
+            # Polylang does not (the importer then applies its rule).
+            stated = not joined[0].is_translation and any(e.is_translation for e in joined)
+            yield ImportItem(where=f"{self.path}: " + " + ".join(where), ready=post, hashes=hashes, group=group,
+                             joined=len(joined) > 1, original_stated=stated)
 
 
 def convert(raw: _Raw, authors: dict[str, str]) -> _Entry:
