@@ -138,11 +138,25 @@ def _covers_both(pairs: list[tuple[list[int], list[int]]], n: int, m: int) -> No
 
 def test_a_hundred_thousand_paragraphs_align_with_none_dropped() -> None:
     # Issue 14: 100,000 against 99,999 paragraphs ended in MemoryError (every pair was weighed;
-    # 4,000 against 3,999 took 97 s and 1.8 GB). Lengths drawn independently: no easy path.
+    # 4,000 against 3,999 took 97 s and 1.8 GB). Past POSITION_PAST they pair by position.
     rng = random.Random(14)
     a = ["x" * rng.randint(20, 400) for _ in range(100_000)]
     b = ["y" * rng.randint(20, 400) for _ in range(99_999)]
-    _covers_both(align(a, b), len(a), len(b))
+    pairs = align(a, b)
+    _covers_both(pairs, len(a), len(b))
+    assert pairs[:-1] == [([i], [i]) for i in range(99_999)] and pairs[-1] == ([99_999], [])
+    assert align(b, a)[-1] == ([], [99_999])
+
+
+def test_the_banded_programme_runs_up_to_position_past() -> None:
+    # Just under POSITION_PAST the programme still runs (in its band): a paragraph the translation
+    # left out near the start is found there, not at the end.
+    n = align_module.POSITION_PAST
+    a = [f"paragraph {i} " + "x" * (40 + (i * 37) % 300) for i in range(n)]
+    b = [p for i, p in enumerate(a) if i != 10]
+    pairs = align(a, b, 1.0)
+    _covers_both(pairs, n, n - 1)
+    assert [p for p in pairs if len(p[0]) != 1 or len(p[1]) != 1] == [([10], [])]  # the rest one to one
 
 
 def _translation(rng: random.Random, n: int) -> tuple[list[str], list[str], dict[int, tuple[int, int]]]:
@@ -223,3 +237,17 @@ def test_the_archive_ratio_leaves_out_huge_posts(archive: Path) -> None:
     huge = RATIO_MAX_BYTES // 5 + 1  # paragraphs of 5 bytes and more: both files past the bound
     post("2022-01-02-huge", "a b\n\n" * huge, "bbb bbb\n\n" * huge)  # 3.0, and newer
     assert archive_ratio(Archive.open(archive), "en", "km") == 1.25
+
+
+@given(st.lists(st.sampled_from(["\n", "\n\n", "\r\n", " ", "\t", "a", "ក", "-", "*", "1.", "2)", "```", "~~~",
+                                 "  ", "> ", "x y"]), max_size=40).map("".join))
+def test_a_body_without_lists_or_fences_is_cut_as_one_with_them(body: str) -> None:
+    # _paragraphs cuts a body that has no line like a list item or a fence at its blank lines
+    # alone; whatever the body, that is what the whole walk over its blocks gives.
+    fast = align_module._paragraphs(body)
+    walked = align_module._list_or_fence
+    try:
+        align_module._list_or_fence = lambda body: True  # type: ignore[assignment]  # always: the walk
+        assert align_module._paragraphs(body) == fast
+    finally:
+        align_module._list_or_fence = walked

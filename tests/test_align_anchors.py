@@ -27,9 +27,22 @@ def test_latin_names_and_acronyms_left_in_khmer_text() -> None:
 
 
 def test_quotations_count_whatever_marks_they_use() -> None:
-    assert "quotes:2" in anchors('He said "yes", then "no".')
-    assert "quotes:2" in anchors("គាត់និយាយថា “បាទ” រួចថា «ទេ»។")
-    assert not any(token.startswith("quotes:") for token in anchors("It's the nation's choice."))
+    assert {"opens:2", "closes:2"} <= anchors('He said "yes", then "no".')
+    assert {"opens:2", "closes:2"} <= anchors("គាត់និយាយថា “បាទ” រួចថា «ទេ»។")
+    assert not any(token.startswith(("opens:", "closes:")) for token in anchors("It's the nation's choice."))
+
+
+def test_where_quotations_open_and_close_across_paragraphs() -> None:
+    # A quotation that runs over two paragraphs: the first only opens one, the second only closes
+    # it, whatever the marks (British single quotes; apostrophes are none). From NTREX-128's
+    # dailymail.co.uk.298759 and rt.com.91334 (tests/data/realworld/ntrex).
+    first = anchors("'We know it won't change students' behaviour instantly.")
+    second = anchors("But we believe they have a right to know,' Prof Czeisler added.")
+    assert "opens:1" in first and not any(t.startswith("closes:") for t in first)
+    assert "closes:1" in second and not any(t.startswith("opens:") for t in second)
+    assert "closes:1" in anchors('What they said today, fake news," the five-time Ballon d\'Or winner says.')
+    assert anchors("ប៉ុន្តែវា គឺជាផ្នែកមួយនៃការងាររបស់គេ។»") == {"closes:1"}
+    assert anchors("«ពួកគេចង់ប្រូម៉ូសិនខ្លួនឯង ដោយប្រើឈ្មោះរបស់ខ្ញុំ។") == {"opens:1"}
 
 
 def test_urls_and_list_numbers() -> None:

@@ -139,6 +139,24 @@ def test_feed_parses_with_the_right_entries_and_languages(cli: Invoke, bundled: 
     assert "index.html" in locs and f"posts/{CANDLE}.html" in locs and all((site / str(loc)).is_file() for loc in locs)
 
 
+def test_a_book_length_post_is_in_the_feed_by_its_summary_and_link(cli: Invoke, bundled: Path, tmp_path: Path) -> None:
+    from opedarchive.export.html import FEED_BODY_MAX
+
+    source = next((bundled / "posts").rglob(f"{CANDLE}.en.md"))
+    paragraph = "The provincial court heard the complaint again and again. " * 20
+    source.write_text(source.read_text(encoding="utf-8") + ("\n\n" + paragraph) * (FEED_BODY_MAX // len(paragraph)),
+                      encoding="utf-8")
+    site = tmp_path / "site"
+    build(cli, bundled, site)
+    feed = feedparser.parse((site / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    candle, other = feed.entries[1], feed.entries[0]
+    assert candle.link == f"posts/{CANDLE}.html" and candle.summary and "content" not in candle
+    assert "heard the complaint" in (site / "posts" / f"{CANDLE}.html").read_text(encoding="utf-8")
+    assert other.content[0].value  # ordinary posts keep their whole text
+    assert (site / "feed.xml").stat().st_size < FEED_BODY_MAX
+
+
 def test_feed_and_sitemap_use_base_url_when_set(cli: Invoke, bundled: Path, tmp_path: Path) -> None:
     config = bundled / "opedarchive.toml"
     config.write_text(config.read_text().replace('base_url = ""', 'base_url = "https://example.org/ops"'))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -135,13 +137,16 @@ def test_curly_quotes_match_straight_ones() -> None:
 
 
 def test_two_character_khmer_syllables_need_no_khnormal() -> None:
-    # search_form skips khnormal for a base and one sign (most syllables of a snippet): every
-    # such pair, tried here, comes out of khnormal unchanged.
+    # search_form's SYLLABLE_RE matches syllables of three characters or more: every syllable of
+    # two (a base and one sign), tried here, comes out of khnormal unchanged, and none is matched.
     from khmerspell import khnormal
 
-    from opedarchive.text.searchform import SYLLABLE_RE
+    from opedarchive.text.searchform import _BASE, SYLLABLE_RE
 
+    any_syllable = re.compile(f"(?<!\u17d2)[{_BASE}](?:[\u17b6-\u17d3\u17dd]|(?<=\u17d2)[{_BASE}])+")
     pairs = [chr(a) + chr(b) for a in range(0x1780, 0x1800) for b in [*range(0x1780, 0x1800), 0x200C, 0x200D]]
-    syllables = [pair for pair in pairs if SYLLABLE_RE.fullmatch(pair)]
+    syllables = [pair for pair in pairs if any_syllable.fullmatch(pair)]
     assert len(syllables) == 1550
     assert [s for s in syllables if khnormal(s) != s] == []
+    assert [s for s in syllables if SYLLABLE_RE.search(s)] == []
+    assert SYLLABLE_RE.fullmatch("\u1781\u17d2\u1798") and SYLLABLE_RE.fullmatch("\u1780\u17c1\u17c7")

@@ -16,7 +16,7 @@ import json
 import os
 import re
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -263,6 +263,11 @@ def _version_context(version: Version, post_id: str, links: dict[str, dict[str, 
 
 
 def _rows_html(pa: list[str], pb: list[str], pairs: Iterable[tuple[list[int], list[int]]]) -> list[list[str]]:
+    """`row_html` as a list of [a's HTML, b's HTML] rows."""
+    return [list(row) for row in row_html(pa, pb, pairs)]
+
+
+def row_html(pa: list[str], pb: list[str], pairs: Iterable[tuple[list[int], list[int]]]) -> Iterator[tuple[str, str]]:
     """Each aligned group's HTML, as `markdown_html` makes it of the group's paragraphs joined
     (blank lines between them). A group of paragraphs of plain prose (`plain_html`) is their
     HTML in turn: markdown_html would cut the joined group at the blank lines between them and
@@ -279,13 +284,14 @@ def _rows_html(pa: list[str], pb: list[str], pairs: Iterable[tuple[list[int], li
             return markdown_html("\n\n".join(paras[i] for i in indexes))
         return "".join(parts)  # type: ignore[arg-type]
 
-    return [[html(pa, ia), html(pb, ib)] for ia, ib in pairs]
+    return ((html(pa, ia), html(pb, ib)) for ia, ib in pairs)
 
 
-def cells(rows: list[list[str]], lang_a: str, lang_b: str) -> Markup:
+def cells(rows: Iterable[Sequence[str]], lang_a: str, lang_b: str) -> Markup:
     """The side-by-side rows of post.html, a cell of each language per row (the rows' HTML as it
     is, the languages escaped), one line after another, without the last line's end: joined
-    here, not by a loop in the template (which costs 1.5 s for 100,000 rows)."""
+    here, not by a loop in the template (which costs 1.5 s for 100,000 rows). The rows may come
+    one at a time (`row_html`): no list of them all is kept beside the joined text."""
     a, b = escape(lang_a), escape(lang_b)
     return Markup("\n".join([f'<div class="cell v0 body" lang="{a}">{x}</div>\n'
                               f'<div class="cell v1 body" lang="{b}">{y}</div>' for x, y in rows]))
@@ -306,20 +312,39 @@ def post_context(post: Post, links: dict[str, dict[str, str]], ratio: float | No
     for version in versions:  # a notice, in its own language, on a translation older than its original's text
         version.outdated = outdated_notice(version.lang) if version.lang in stale else ""
     bodies = list(post.versions.values())
-    rows: list[list[str]] = []
+    joined: Markup | str = ""
     rest: list[str] = []
     if len(bodies) >= 2:
         pa, pb = paragraphs(bodies[0].body), paragraphs(bodies[1].body)
-        rows = _rows_html(pa, pb, align(pa, pb, ratio))
+        joined = cells(row_html(pa, pb, align(pa, pb, ratio)), versions[0].lang, versions[1].lang)
         rest = [markdown_html(v.body) for v in bodies[2:]]
     else:
         rest = [markdown_html(bodies[0].body)]
     from opedarchive.site.citation import page_metadata
 
     page_url = f"{site.base_url}posts/{post.id}.html" if site.base_url else ""
-    return {"root": root, "site": site, "post_id": post.id, "versions": versions, "rows": rows, "rest": rest,
-            "cells": cells(rows, versions[0].lang, versions[1].lang) if rows else "",
-            "citation": page_metadata(post, page_url)}
+    return {"root": root, "site": site, "post_id": post.id, "versions": versions, "rows": len(bodies) >= 2,
+            "rest": rest, "cells": joined, "citation": page_metadata(post, page_url)}
+
+
+# Where post.html's side-by-side cells go while the rest of the page is rendered (`page_bytes`):
+# no post can hold it (a post's text holds no NUL, and this one is drawn anew in each process).
+_CELLS_MARK = f"\x00cells-{os.urandom(8).hex()}\x00"
+# Cells longer than this are put into the page as bytes: a book-length post's cells are tens of MB.
+_CELLS_APART = 1 << 20
+
+
+def page_bytes(context: dict[str, Any]) -> bytes:
+    """post.html of `context` as UTF-8. Long cells are taken out of the context, encoded once and
+    put in place of a mark, so that the page's text is never made with them in it (for 100,000
+    rows that text and its encoding held 60 MB more at once)."""
+    if len(context["cells"]) < _CELLS_APART:
+        return render("post.html", context).encode("utf-8")
+    joined = context.pop("cells").encode("utf-8")
+    head, mark, tail = render("post.html", {**context, "cells": Markup(_CELLS_MARK)}).partition(_CELLS_MARK)
+    if not mark:  # pragma: no cover - post.html always shows the cells of a post in two languages
+        raise AssertionError("post.html did not show the cells")
+    return b"".join([head.encode("utf-8"), joined, tail.encode("utf-8")])
 
 
 class Workers:
@@ -548,8 +573,8 @@ def build_piece(piece: Piece, build: Build) -> tuple[list[Source], list[tuple[st
             sources.pop()
             continue
         loaded[post_id] = post
-        text = render("post.html", post_context(post, term_links(source.terms), ratio, build.site))
-        files.append((rel, key, write_if_changed(build.root / rel, text.encode("utf-8"), durable=False)))
+        data = page_bytes(post_context(post, term_links(source.terms), ratio, build.site))
+        files.append((rel, key, write_if_changed(build.root / rel, data, durable=False)))
     key = digest(build.stamp, *[f"{s.id} {s.content} {s.entry.key}" for s in sources])
     files.extend(_piece_search(piece, build, sources, key, loaded))
     return sources, files, problems, drafted
@@ -730,12 +755,16 @@ RATIO_STEP = 0.05
 def _alignment_ratio(archive: Archive, sigs: dict[str, list[list[Any]]], remembered: dict[str, Any]) -> tuple[
         float | None, list[list[Any]]]:
     """len(second) / len(first) language over the newest 50 posts in two languages (by id, which
-    starts with the original's date); those whose paragraphs pair one to one count; rounded to
+    starts with the original's date) whose versions are each at most RATIO_MAX_BYTES; those whose
+    paragraphs pair one to one count; rounded to
     RATIO_STEP. Remembered while those posts' files are unchanged; known before any post page is
     rendered."""
-    from opedarchive.align import estimate_ratio
+    from opedarchive.align import RATIO_MAX_BYTES, estimate_ratio
 
-    newest: list[list[Any]] = [[i, sigs[i]] for i in sorted(sigs, reverse=True) if len(sigs[i]) >= 2][:50]
+    # As `align.archive_ratio`: a post with a version larger than RATIO_MAX_BYTES says nothing an
+    # ordinary one does not, and reading it again would cost its whole export as much once more.
+    newest: list[list[Any]] = [[i, sigs[i]] for i in sorted(sigs, reverse=True) if len(sigs[i]) >= 2
+                               and all(size <= RATIO_MAX_BYTES for *_, size in sigs[i])][:50]
     if remembered.get("ratio_of") == newest and remembered.get("ratio_step") == RATIO_STEP:
         ratio = remembered.get("ratio")
         return (float(ratio) if ratio is not None else None), newest
@@ -951,6 +980,12 @@ def _spliced_search(out: OutputDir, pieces: list[Piece], made_from: Any, keys: l
     return joined, joined.files_made(before, terms, lambda rel: bool(out.old.get(rel)) and (out.root / rel).is_file())
 
 
+# An original larger than this (in bytes of its file; an op-ed is 5–20 kB) is given in the feed by
+# its summary and a link, not its whole text: every reader fetches the whole feed again each time
+# it looks, and a book-length post made it megabytes (and cost its export 0.2 s).
+FEED_BODY_MAX = 256 * 1024
+
+
 class SitePages:
     """Every page made from all the posts: the listings, term pages, search page, feed and
     sitemap. When no post's listing entry or terms changed (nor the set of posts), the last
@@ -1012,11 +1047,15 @@ class SitePages:
                 self.out.record(rel, key, written)
 
     def feed(self, newest: list[Source], updated: str) -> None:
-        """The Atom feed: the newest posts, their bodies read now if it is stale."""
+        """The Atom feed: the newest posts, their bodies read now if it is stale (a post whose
+        original's file is larger than FEED_BODY_MAX by its summary and link alone, unread)."""
         archive = self.archive
         def entries() -> list[tuple[Entry, str, list[str]]]:
             found = []
             for s in newest:
+                if max([size for _, lang, _, size in s.sig if lang == s.entry.lang], default=0) > FEED_BODY_MAX:
+                    found.append((s.entry, "", [code for code, _ in s.entry.languages]))
+                    continue
                 post = _read_post(archive, s.id, s.sig, [], self.drafts)
                 if post is not None:  # (None: removed during the export)
                     found.append((s.entry, markdown_html(post.original.body), [code for code, _ in s.entry.languages]))

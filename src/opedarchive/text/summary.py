@@ -13,9 +13,10 @@ _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)")
 
 def plain_text(markdown: str) -> str:
     """A rough plain-text form of Markdown, for summaries and word counts."""
-    text = _LINK.sub(r"\1", markdown)
+    # Each pass only where it can change something: a pass over a book-length body costs 20 ms.
+    text = _LINK.sub(r"\1", markdown) if "](" in markdown else markdown
     text = _MARKDOWN_NOISE.sub("", text)
-    return _EMPHASIS.sub("", text)
+    return _EMPHASIS.sub("", text) if "*" in text or "_" in text or "`" in text else text
 
 
 def sentences(text: str) -> list[str]:
@@ -36,15 +37,26 @@ def _sentences(text: str) -> Iterator[str]:
         yield piece
 
 
+# A summary is made of the first three paragraphs that hold text: the body's first SUMMARY_BLOCKS
+# blocks between blank lines are made plain, not all of it (a book-length body's whole plain text
+# cost its export 0.2 s).
+SUMMARY_BLOCKS = 64
+
+
 def extract_summary(body: str, limit: int = 200) -> str:
     """The first sentences of `body` that fit in about `limit` characters (at least one,
     cut at a word boundary with an ellipsis when that one is longer)."""
-    return summary_of_plain(plain_text(body), limit)
+    end = -2
+    for _ in range(SUMMARY_BLOCKS):
+        end = body.find("\n\n", end + 2)
+        if end < 0:
+            break
+    return summary_of_plain(plain_text(body[:end] if end >= 0 else body), limit)
 
 
 def summary_of_plain(plain: str, limit: int = 200) -> str:
     """`extract_summary` of a body already made plain text by `plain_text`."""
-    paragraphs = [p for p in plain.split("\n\n") if p.strip()]
+    paragraphs = [p for p in plain.split("\n\n", SUMMARY_BLOCKS)[:SUMMARY_BLOCKS] if p.strip()]
     if not paragraphs:
         return ""
     text = " ".join(" ".join(p.split()) for p in paragraphs[:3])
