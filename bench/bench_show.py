@@ -12,7 +12,7 @@ of 15 MB; UTF-8 bytes), posts of 4,000 against 3,999 and 100,000 against 99,999 
 command runs in a fresh process with its output to a file (wide views with COLUMNS=160); its
 peak RSS is that process's own (`os.wait4`). A case that runs past `--timeout` is killed and
 reported as such. With PYTHONPATH pointing at another checkout's `src`, the same cases time that
-code (how the "before" column of docs/performance-issue14-show.md was measured).
+code (how the "before" column of docs/performance.md (issue 14, item 7) was measured).
 """
 
 from __future__ import annotations
