@@ -177,10 +177,16 @@ _ANCHOR_START = re.compile(r"[\dA-Za-z\u00c0-\u024f\"“”«»„‘’']")
 # side where it is in more): a name in every paragraph says little about which ones pair up. A
 # group of paragraphs that translate each other gains ANCHOR_GAIN per weight its two sides share
 # and loses ANCHOR_MISS per weight that only one side has (a translation keeps its original's
-# numbers and names, and adds none); a paragraph that one side lacks neither gains nor loses.
+# numbers and names, and adds none); a paragraph that one side lacks gains nothing, and loses
+# LEFT_OUT_MISS per weight of the anchors it has that the other side has somewhere.
 # Both are -log likelihoods, like the lengths' cost.
 ANCHOR_GAIN = 4.0
 ANCHOR_MISS = 2.0
+# A paragraph left out that holds anchors the other side has elsewhere loses as much per weight
+# as a pair that holds them on one side only: otherwise leaving out the paragraph whose anchor the
+# translator moved is free, and pairing the true one is not (issue 15: NTREX-128's
+# dailymail.co.uk.298759, docs/alignment.md).
+LEFT_OUT_MISS = ANCHOR_MISS
 # Anchors are read in the first this many characters of a paragraph: a paragraph of megabytes says
 # enough in its beginning, and reading all of it would cost seconds.
 ANCHOR_CHARS = 20_000
@@ -247,6 +253,12 @@ class _SharedAnchors:
         self.weight_b = [
             0.0, 0.0, *(sum(self.weight.get(t, alone_b.get(t, 0.0)) for t in tokens) for tokens in found_b)
         ]
+
+        # What leaving a paragraph out costs besides its prior: LEFT_OUT_MISS per weight of the
+        # anchors it shares with the other side (which has them somewhere, so they were
+        # translated: a paragraph that holds them was not left out).
+        self.left_out_a = [LEFT_OUT_MISS * sum(self.weight[t] for t in tokens) for tokens in self.a]
+        self.left_out_b = [LEFT_OUT_MISS * sum(self.weight[t] for t in tokens) for tokens in self.b]
 
     def gain(self, xs: list[int], ys: list[int]) -> float:
         """What the group of a's paragraphs `xs` and b's `ys` (neither empty) gains, as
@@ -323,14 +335,18 @@ _SQRT2 = math.sqrt(2)
 
 # Marks that a paragraph and its translation have both or neither, and what a group whose one side
 # has one and whose other side has none costs. On the 1,133 paragraphs of the articles of
-# docs/alignment.md one side alone has a quotation mark in 2.7% of the true pairs and in 39% of
-# the neighbours' (a paragraph beside its partner), a question mark in 0.1% and 6%, a colon in 3%
-# and 16%. Quotation marks are English "…", ‘…’ or an opening ' (not an apostrophe), “…”, «…» or „.
-QUOTE_COST = 2.0
+# docs/alignment.md one side alone opens a quotation in 2.8% of the true pairs and in 40% of the
+# neighbours' (a paragraph beside its partner), closes one in 6.6% and 39%, has a question mark
+# in 0.1% and 6%, a colon in 3% and 16%. Quotations open and close as `_OPENS` and `_CLOSES` find
+# them (any quotation mark: 2.7% and 39%, which told a paragraph that only opens a quotation from
+# one that only closes it no better than from one with none).
+OPEN_COST = 2.0
+CLOSE_COST = 2.0
 QUESTION_COST = 3.0
 COLON_COST = 1.0
 _MARKS = (
-    (re.compile("[\"“”«»„]|(?:^|(?<=\\s))['‘](?=\\w)"), "QUOTE_COST"),
+    (_OPENS, "OPEN_COST"),
+    (_CLOSES, "CLOSE_COST"),
     (re.compile("[?？]"), "QUESTION_COST"),
     (re.compile("[:៖]"), "COLON_COST"),
 )
@@ -444,7 +460,9 @@ def _group_cost(
     def cost(xs: list[int], ys: list[int]) -> float:
         prior = _PRIOR_COSTS[len(xs), len(ys)]
         if not xs or not ys:
-            return prior
+            if shared is None:
+                return prior
+            return prior + sum(shared.left_out_a[x] for x in xs) + sum(shared.left_out_b[y] for y in ys)
         gain = shared.gain(xs, ys) if shared is not None else 0.0
         return _measured_cost(sum(la[x] for x in xs), sum(lb[y] for y in ys), ratio, prior) - gain
 
@@ -548,9 +566,12 @@ def _programme(
     memo: list[dict[int, dict[int, float]]] = [{}, {}, {}]
     prior_11, prior_12, prior_21, gap_a, gap_b = _PRIOR_COSTS.values()
     # Row 0: paragraphs of b that a lacks, one after the other.
+    # What leaving out each paragraph of b costs (b's paragraph j - 1 at index j), and of a.
+    gaps_b = [gap_b] * (m + 1) if shared is None else [gap_b, *(gap_b + c for c in shared.left_out_b)]
+    gaps_a = [gap_a] * n if shared is None else [gap_a + c for c in shared.left_out_a]
     costs = [0.0]
-    for _ in range(reach):
-        costs.append(costs[-1] + gap_b)
+    for j in range(1, reach + 1):
+        costs.append(costs[-1] + gaps_b[j])
     rows[0][2 : reach + 3] = costs
     steps.append(bytearray([0] + [5] * reach))
     low.append(0)
@@ -572,6 +593,7 @@ def _programme(
         if i >= 3:
             here[low[i - 3] + 2 : high[i - 3] + 3] = [inf] * (high[i - 3] - low[i - 3] + 1)
         len_a = la[i - 1]
+        gap_i = gaps_a[i - 1]
         len_aa = len_a + la[i - 2] if i >= 2 else 0
         weighed += last - first + 1
         if weighed > 150_000:  # a text of many lengths must not fill memory with their costs
@@ -588,9 +610,9 @@ def _programme(
         if shared is not None:
             before_11, before_12, before_21 = shared.less_gains(i, first, last, before_11, before_12, before_21)
         # Per j: the costs at (i-1, j), then those three; b's paragraphs j-1, j-2.
-        for up_0, up_1, up_2, up2_1, len_b, len_b2 in zip(
+        for up_0, up_1, up_2, up2_1, len_b, len_b2, gap_j in zip(
             up[first + 2 : last + 3], before_11, before_12, before_21, lbs[first + 1 : last + 2],
-            lbs[first : last + 1], strict=True,
+            lbs[first : last + 1], gaps_b[first : last + 1], strict=True,
         ):
             left, best, move = best, inf, 0  # left: the cost at (i, j-1)
             if up_1 < inf:
@@ -612,10 +634,10 @@ def _programme(
                     cost = costs_21[len_b] = group_cost(len_aa, len_b, ratio, prior_21)
                 if up2_1 + cost < best:
                     best, move = up2_1 + cost, 3
-            if up_0 + gap_a < best:
-                best, move = up_0 + gap_a, 4
-            if left + gap_b < best:
-                best, move = left + gap_b, 5
+            if up_0 + gap_i < best:
+                best, move = up_0 + gap_i, 4
+            if left + gap_j < best:
+                best, move = left + gap_j, 5
             costs.append(best)
             moves.append(move)
         here[first + 2 : last + 3] = costs
