@@ -1,5 +1,6 @@
-"""The site index's Khmer 1-, 2- and 3-grams (`searchindex._khmer_grams`, counted as 4-gram
-numbers) equal the grams counted one string at a time: on arbitrary text and on real Khmer news."""
+"""The site index's Khmer 1-, 2- and 3-grams (`searchindex._khmer_grams`: three passes over
+strings for short texts, 4-gram numbers for long ones) equal the grams counted one slice at a
+time, both ways: on arbitrary text and on real Khmer news."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from opedarchive.site import searchindex
 from opedarchive.site.searchindex import _KHMER_RUN, _khmer_grams
 from opedarchive.text.searchform import search_form
 
@@ -30,14 +33,24 @@ def grams_simply(form: str) -> tuple[Counter[str], int]:
                                   st.sampled_from(" a1\n\u200b\u00e9"), st.characters()), max_size=60))
 def test_grams_of_any_text(text: str) -> None:
     assert _khmer_grams(text) == grams_simply(text)
+    runs = " ".join(_KHMER_RUN.findall(text))
+    if runs:
+        assert searchindex._grams_by_fours(runs) == searchindex._grams_as_strings(runs) == grams_simply(text)[0]
 
 
+@pytest.fixture(params=[0, 10**9], ids=["by fours", "as strings"])
+def both_ways(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(searchindex, "GRAMS_BY_FOURS", request.param)
+
+
+@pytest.mark.usefixtures("both_ways")
 def test_grams_of_short_runs_at_every_length() -> None:
     # Every length modulo 4, runs of one to three letters at the end, where the padding matters.
     for text in ["ក", "កខ", "កខគ", "កខគឃ", "កខគឃង", "a ក", "ក a ខគ", "ខ្មែរ ក", "ក ខ គ ឃ", ""]:
         assert _khmer_grams(text) == grams_simply(text), text
 
 
+@pytest.mark.usefixtures("both_ways")
 def test_grams_of_real_khmer_news() -> None:
     lines = NTREX.read_text(encoding="utf-8").splitlines()
     bodies = [search_form("\n\n".join(json.loads(line)["km"])) for line in lines[:40]]
