@@ -8,7 +8,9 @@ Issue 14, item 7: `show`, the side-by-side view and the alignment bounded in tim
 targets under 2 s and 200 MB for each case. The archive is generated deterministically (fixed
 seeds): a post whose English and Khmer bodies are each one single-line paragraph of 1 MB (and one
 of 15 MB; UTF-8 bytes), posts of 4,000 against 3,999 and 100,000 against 99,999 short paragraphs
-(counts that differ, so the length-based alignment runs), and one of 10,000 against 10,000. Each
+(counts that differ, so the length-based alignment runs), one of 10,000 against 10,000, and real
+news: NTREX-128's articles as one post of about 1,100 paragraphs, three left out of the Khmer and
+one added (real lengths seldom repeat: the programme's costs are worked out anew far more). Each
 command runs in a fresh process with its output to a file (wide views with COLUMNS=160); its
 peak RSS is that process's own (`os.wait4`). A case that runs past `--timeout` is killed and
 reported as such. With PYTHONPATH pointing at another checkout's `src`, the same cases time that
@@ -88,6 +90,32 @@ def write_post(archive: Path, post_id: str, lang: str, title: str, body: str) ->
     (folder / f"{post_id}.{lang}.md").write_text(text, encoding="utf-8")
 
 
+NTREX = ROOT.parent / "tests" / "data" / "realworld" / "ntrex" / "ntrex-128-en-km.jsonl"
+
+
+def real_news(rng: random.Random) -> tuple[str, str]:
+    """Real text (NTREX-128, tests/data/realworld/ntrex/SOURCE.md): the sentences of all 123
+    articles as paragraphs of one to three lines, in the same cut on both sides, about 1,100 of
+    them; in the Khmer, three paragraphs left out and one added (so the counts differ and the
+    programme runs on text whose lengths seldom repeat)."""
+    import json
+
+    english: list[str] = []
+    khmer: list[str] = []
+    for line in NTREX.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        i = 1
+        while i < len(record["en"]):
+            size = rng.choice((1, 1, 2, 2, 3))
+            english.append(" ".join(record["en"][i : i + size]))
+            khmer.append(" ".join(record["km"][i : i + size]))
+            i += size
+    for k in sorted(rng.sample(range(len(khmer)), 3), reverse=True):
+        del khmer[k]
+    khmer.insert(rng.randrange(len(khmer)), "ការកត់សម្គាល់របស់អ្នកបកប្រែ។")
+    return "\n\n".join(english), "\n\n".join(khmer)
+
+
 # Post ids, each with an English and a Khmer version: (English body, Khmer body) makers.
 POSTS: dict[str, Callable[[random.Random], tuple[str, str]]] = {
     "2024-01-01-body-1mb": both(lambda rng, khmer: one_line(rng, MB, khmer)),
@@ -95,6 +123,7 @@ POSTS: dict[str, Callable[[random.Random], tuple[str, str]]] = {
     "2024-01-03-paragraphs-4000": both(lambda rng, khmer: many_paragraphs(rng, 3999 if khmer else 4000, khmer)),
     "2024-01-04-paragraphs-10000": both(lambda rng, khmer: many_paragraphs(rng, 10_000, khmer)),
     "2024-01-05-paragraphs-100000": both(lambda rng, khmer: many_paragraphs(rng, 99_999 if khmer else 100_000, khmer)),
+    "2024-01-06-real-news": real_news,
 }
 # The site export (which aligns every post) runs on an archive of that last post alone.
 EXPORTED = "2024-01-05-paragraphs-100000"
@@ -104,7 +133,7 @@ def make_archives(root: Path) -> tuple[Path, Path]:
     """The generated archive, and one of EXPORTED alone (made once: the bodies depend on the
     seed only)."""
     archive, alone = root / "archive", root / "archive-export"
-    stamp = root / ".generated-v1"
+    stamp = root / ".generated-v2"
     if stamp.exists():
         return archive, alone
     shutil.rmtree(archive, ignore_errors=True)
@@ -184,6 +213,10 @@ def cases(archive: Path, alone: Path, site: Path) -> list[tuple[str, list[str], 
         out.append((f"show --side-by-side, {count} paragraphs", [*show, post, "--side-by-side", "--no-pager"], wide))
         out.append((f"show --stacked, {count} paragraphs", [*show, post, "--stacked", "--no-pager"], {}))
         out.append((f"show --json (with the alignment), {count} paragraphs", [*show, post, "--json"], {}))
+    real = "2024-01-06-real-news"
+    out.append(("show --side-by-side, real news (NTREX-128), about 1,100 paragraphs",
+                [*show, real, "--side-by-side", "--no-pager"], wide))
+    out.append(("show --json (with the alignment), real news (NTREX-128)", [*show, real, "--json"], {}))
     files = archive / "posts" / "2024" / EXPORTED
     out.append(("align alone, 100,000/99,999 paragraphs (in a process)",
                 [sys.executable, "-c", ALIGN_ONLY, f"{files}.en.md", f"{files}.km.md"], {}))

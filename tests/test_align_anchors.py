@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import bench_align
+import pytest
 
 from opedarchive.align import align, anchors, sentence_count
 
@@ -168,3 +169,30 @@ def test_a_paragraph_left_out_pays_for_the_anchors_the_other_side_has() -> None:
     cost = _group_cost(_measures(en), _measures(km), 1.3, shared)
     assert cost([2], []) == cost([3], []) + LEFT_OUT_MISS * 3
     # (On the real article, seed 1 of test_real_articles_with_an_edit_align_exactly.)
+
+
+def test_the_band_weighs_anchors_and_finds_what_the_whole_programme_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Real text (NTREX-128), 300 paragraphs, three left out of the translation, one added and one
+    # split: the band (here 8 paragraphs either side) with anchors gives the whole programme's
+    # groups. (Until session 6 a band weighed lengths only, and put real paragraphs wrong.)
+    import opedarchive.align as align_module
+
+    english: list[str] = []
+    khmer: list[str] = []
+    for article in bench_align.load_articles():
+        en, km = article.bodies()
+        english += en
+        khmer += km
+    english, khmer = english[:300], khmer[:300]
+    for k in (250, 120, 40):
+        del khmer[k]
+    khmer.insert(200, khmer[10])
+    sentences = khmer[90].split("។")
+    khmer[90:91] = [sentences[0] + "។", "។".join(sentences[1:])]
+    whole = align(english, khmer, 1.32)
+    monkeypatch.setattr(align_module, "CELL_BUDGET", 10_000)
+    assert align_module._half_band(len(english), len(khmer)) == 8
+    assert align(english, khmer, 1.32) == whole
+    # Every edit found where it is (the split paragraph is English 91: one left out before it).
+    assert [p for p in whole if len(p[0]) != 1 or len(p[1]) != 1] == [
+        ([40], []), ([91], [90, 91]), ([120], []), ([], [201]), ([250], [])]

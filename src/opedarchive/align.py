@@ -418,16 +418,16 @@ def align(a: list[str], b: list[str], ratio: float | None = None) -> list[Pair]:
     paragraphs; else a dynamic programme with groups 1–1, 1–2, 2–1,
     1–0 and 0–1 weighing lengths (`ratio` being len(b) / len(a), default DEFAULT_RATIO) and the
     anchors a group's two sides share, and their sentences. Past CELL_BUDGET pairs of paragraphs
-    it keeps to a band around its best path so far and weighs lengths only; below REFIT_CELLS it
-    runs again with the ratio of the pairs it found."""
+    it keeps to a band around its best path so far; past MEASURED_PARAGRAPHS in all it weighs
+    lengths only; below REFIT_CELLS it runs again with the ratio of the pairs it found."""
     if len(a) == len(b) or max(len(a), len(b)) > POSITION_PAST:
         return by_position(len(a), len(b))
     ratio = ratio if ratio and ratio > 0 else DEFAULT_RATIO
     half = _half_band(len(a), len(b))
-    # Past the budget the programme weighs lengths only: counting the sentences of 200,000 short
-    # paragraphs took 0.3 s of the 2 s that issue 14 allows, and reading the anchors of 100,000
-    # paragraphs of news 5-6 s.
-    if half is not None:
+    # Past MEASURED_PARAGRAPHS the programme weighs lengths only: counting the sentences of
+    # 200,000 short paragraphs took 0.3 s of the 2 s that issue 14 allows, and reading the
+    # anchors of 100,000 paragraphs of news 5-6 s.
+    if len(a) + len(b) > MEASURED_PARAGRAPHS:
         la, lb = [text_length(p) for p in a], [text_length(p) for p in b]
         return _path(*_programme(la, lb, ratio, half, None, _length_cost))
     shared = _shared_anchors(a, b)
@@ -525,15 +525,21 @@ def _path(steps: list[bytearray], low: list[int]) -> list[Pair]:
     return pairs
 
 
-# Pairs of paragraph positions the programme weighs at most, about. Below it (every post a person
-# writes: 1,000 paragraphs against 999) it weighs them all. Past it, each row i weighs only the j
+# Pairs of paragraph positions the programme weighs at most, about. Below it (posts of up to about
+# 390 paragraphs against as many) it weighs them all. Past it, each row i weighs only the j
 # within a band around the cheapest cell of row i - 1, as wide as the budget allows, at least
 # MIN_BAND paragraphs either side (issue 14: 4,000 against 3,999 paragraphs took 97 s and 1.8 GB
 # over all 16 million pairs; 100,000 against 99,999 ended in MemoryError). The band follows the
 # path as it goes: a fixed diagonal drifts away from it on a long translation (lengths that are
 # each 5% off add up to 8 paragraphs off over 10,000).
-CELL_BUDGET = 1_000_000
+CELL_BUDGET = 150_000
 MIN_BAND = 4
+# Up to this many paragraphs in all, the programme weighs anchors, sentences and marks, in its
+# band if it has one; past it lengths only. (Until session 6 a band meant lengths only, and the
+# budget was 1,000,000 pairs: 990 real paragraphs against 988 took 3.5 s over all pairs, while 1,100
+# against 1,098, banded on lengths, put 9 groups wrong where the anchors put none; the band with
+# anchors takes 0.3 s and finds what the whole programme finds, docs/alignment.md.)
+MEASURED_PARAGRAPHS = 10_000
 # The groups, in the order the programme tries them (the first of equal costs wins).
 _MOVES = ((0, 0), *_PRIORS)
 
