@@ -157,6 +157,22 @@ def test_a_book_length_post_is_in_the_feed_by_its_summary_and_link(cli: Invoke, 
     assert (site / "feed.xml").stat().st_size < FEED_BODY_MAX
 
 
+def test_long_cells_put_in_place_as_bytes_give_the_same_pages(cli: Invoke, bundled: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # A post whose side-by-side cells pass _CELLS_APART (1 MB) is rendered with a mark where they
+    # go and the cells' bytes put in its place; every page of the bundled archive made that way
+    # is the page made the ordinary way.
+    from opedarchive.export import html as html_module
+
+    build(cli, bundled, tmp_path / "ordinary")
+    monkeypatch.setattr(html_module, "_CELLS_APART", 0)
+    build(cli, bundled, tmp_path / "apart")
+    pages = sorted((tmp_path / "ordinary" / "posts").glob("*.html"))
+    assert len(pages) == 4 and any("cell v1" in page.read_text(encoding="utf-8") for page in pages)
+    for page in pages:
+        assert (tmp_path / "apart" / "posts" / page.name).read_bytes() == page.read_bytes(), page.name
+
+
 def test_feed_and_sitemap_use_base_url_when_set(cli: Invoke, bundled: Path, tmp_path: Path) -> None:
     config = bundled / "opedarchive.toml"
     config.write_text(config.read_text().replace('base_url = ""', 'base_url = "https://example.org/ops"'))

@@ -338,7 +338,7 @@ def page_bytes(context: dict[str, Any]) -> bytes:
     """post.html of `context` as UTF-8. Long cells are taken out of the context, encoded once and
     put in place of a mark, so that the page's text is never made with them in it (for 100,000
     rows that text and its encoding held 60 MB more at once)."""
-    if len(context["cells"]) < _CELLS_APART:
+    if not context["cells"] or len(context["cells"]) < _CELLS_APART:
         return render("post.html", context).encode("utf-8")
     joined = context.pop("cells").encode("utf-8")
     head, mark, tail = render("post.html", {**context, "cells": Markup(_CELLS_MARK)}).partition(_CELLS_MARK)
