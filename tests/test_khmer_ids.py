@@ -9,7 +9,7 @@ import unicodedata
 from datetime import date
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from opedarchive.text.slug import MAX_SLUG, make_id, title_slug
@@ -109,6 +109,7 @@ _ANY = st.one_of(_KHMER, st.sampled_from("\u200b\u200c\u200d\ufeff \t-.:៖។")
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(_ANY, min_size=1, max_size=80))
+@example("\ud800")  # a lone surrogate: found by the explore profile (UnicodeEncodeError in the hash)
 def test_slugs_are_always_ascii_words_bounded(title: str) -> None:
     slug = title_slug(title)
     assert 1 <= len(slug) <= MAX_SLUG

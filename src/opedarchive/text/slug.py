@@ -26,7 +26,8 @@ def slugify(title: str) -> str:
     if not words:
         import hashlib
 
-        return "p" + hashlib.sha256(title.encode("utf-8")).hexdigest()[:8]
+        # (surrogatepass: a lone surrogate, which no post can hold, still gives a slug, not an error)
+        return "p" + hashlib.sha256(title.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     return _cut(words)
 
 
