@@ -223,6 +223,7 @@ def ablation(all_cases: list[Case], ratio: float) -> dict[str, dict[str, Score]]
         "no anchors": {"ANCHOR_GAIN": 0.0, "ANCHOR_MISS": 0.0},
         "no sentences": {"SENTENCE_COST": 0.0},
         "no refit": {"REFIT_CELLS": 0},
+        "refit always kept": {"REFIT_WEIGHT": 1.0},
         "no marks": {"OPEN_COST": 0.0, "CLOSE_COST": 0.0, "QUESTION_COST": 0.0, "COLON_COST": 0.0},
         "no left-out cost": {"LEFT_OUT_MISS": 0.0},
         "no detours": {"DETOUR_COST": -math.inf},
