@@ -581,10 +581,10 @@ def _programme(
     # Costs repeat when lengths do: kept per group kind and length of a's side, up to a bound.
     memo: list[dict[int, dict[int, float]]] = [{}, {}, {}]
     prior_11, prior_12, prior_21, gap_a, gap_b = _PRIOR_COSTS.values()
-    # Row 0: paragraphs of b that a lacks, one after the other.
     # What leaving out each paragraph of b costs (b's paragraph j - 1 at index j), and of a.
     gaps_b = [gap_b] * (m + 1) if shared is None else [gap_b, *(gap_b + c for c in shared.left_out_b)]
     gaps_a = [gap_a] * n if shared is None else [gap_a + c for c in shared.left_out_a]
+    # Row 0: paragraphs of b that a lacks, one after the other.
     costs = [0.0]
     for j in range(1, reach + 1):
         costs.append(costs[-1] + gaps_b[j])
