@@ -67,3 +67,14 @@ def test_search_form_of_real_khmer_news_is_fold_with_plain_quotes() -> None:
         body = "\n\n".join(json.loads(line)["km"])
         plain = body.translate(str.maketrans("\u2018\u2019\u02bc\u201c\u201d", "\'\'\'\"\""))  # as typed
         assert search_form(body) == " ".join(fold(plain).split())
+
+
+def test_words_of_a_long_form_counted_a_slice_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    # No word holds a space, so slices ending at a space count what the whole text counts.
+    from collections import Counter
+
+    body = search_form(" ".join(json.loads(line)["en"][0] for line in NTREX.read_text(encoding="utf-8").splitlines()))
+    whole = Counter(searchindex.WORD_RE.findall(body))
+    for size in (1, 7, 64, 1000):
+        monkeypatch.setattr(searchindex, "WORDS_SLICE", size)
+        assert searchindex._words_counted(body) == whole, size

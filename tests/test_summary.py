@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cells import wcswidth
 from opedarchive.text.summary import extract_summary, sentences
 
@@ -115,3 +118,54 @@ def test_the_dashboard_names_twenty_untranslated_posts_and_counts_the_rest(archi
     assert "2021-03-05-post-04" not in result.stdout.split("Latest")[0]
     assert "… and 5 more ('list --untranslated' or 'summary --json' gives them all)" in result.stdout
     assert len(json.loads(cli("summary", "--json").stdout)["untranslated"]) == 25
+
+
+def _summary_whole(plain: str, limit: int = 200) -> str:
+    """summary_of_plain as it was before it looked at a head only: every paragraph made whole."""
+    from opedarchive.text.summary import SUMMARY_BLOCKS
+
+    paragraphs = [p for p in plain.split("\n\n", SUMMARY_BLOCKS)[:SUMMARY_BLOCKS] if p.strip()]
+    if not paragraphs:
+        return ""
+    text = " ".join(" ".join(p.split()) for p in paragraphs[:3])
+    out = ""
+    for sentence in sentences(text):
+        candidate = f"{out} {sentence}".strip()
+        if out and len(candidate) > limit:
+            break
+        out = candidate
+        if len(out) >= limit:
+            break
+    if len(out) > limit + 40:
+        cut = out[:limit]
+        space = cut.rfind(" ")
+        out = (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:") + "…"
+    return out
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "bc", " ", "   ", "\n", "\n\n", ".", ". ", "!", "?", '"', "”", "»", "។", "៕",
+                                 "ក", "ខ្មែរ", "x" * 30, " " * 60, "Mr. ", "U.S. daily", "\t", "\u3000"]),
+                max_size=60).map("".join), st.integers(3, 60))
+def test_the_summary_of_a_head_is_the_summary_of_the_whole(plain: str, limit: int) -> None:
+    # summary_of_plain looks at the first 8 × (limit + 40) characters, and again at more when the
+    # head's last sentence was reached: small limits make every path run.
+    from opedarchive.text.summary import summary_of_plain
+
+    assert summary_of_plain(plain, limit) == _summary_whole(plain, limit)
+
+
+def test_the_summary_of_a_15_mb_paragraph_does_not_list_its_words() -> None:
+    import tracemalloc
+
+    from opedarchive.text.summary import summary_of_plain
+
+    body = "The provincial court heard the complaint again. " * 300_000  # 14 MB, one paragraph
+    tracemalloc.start()
+    try:
+        summary = summary_of_plain(body)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert summary == _summary_whole(body[:10_000])
+    assert peak < 2 * len(body), peak  # a copy of the paragraph at most; its words listed: over 100 MB

@@ -202,10 +202,29 @@ _KHMER_OF_BYTE = [chr(0x1700 + b) for b in range(256)]
 _SPACE_BYTE = ord(" ")
 
 
+# A search form longer than this has its words counted a slice at a time, each slice ending at a
+# space (no word holds one): the list of all the words of 15 MB of English held 130 MB at once.
+WORDS_SLICE = 1 << 20
+
+
+def _words_counted(form: str) -> Counter[str]:
+    """The words (WORD_RE) of a search form, counted."""
+    if len(form) <= WORDS_SLICE:
+        return Counter(WORD_RE.findall(form))
+    counted: Counter[str] = Counter()
+    start = 0
+    while start < len(form):
+        end = form.find(" ", start + WORDS_SLICE)
+        end = len(form) if end < 0 else end
+        counted.update(WORD_RE.findall(form, start, end))
+        start = end
+    return counted
+
+
 def document_terms(title_form: str, body_form: str) -> dict[str, int]:
     """Every term of a document with its score (1–63)."""
     found: dict[str, int] = {}
-    title, body = Counter(WORD_RE.findall(title_form)), Counter(WORD_RE.findall(body_form))
+    title, body = Counter(WORD_RE.findall(title_form)), _words_counted(body_form)
     _scores("w", title, body, sum(title.values()), sum(body.values()), found)
     if _KHMER_CHAR.search(title_form) or _KHMER_CHAR.search(body_form):
         (title, title_length), (body, body_length) = _khmer_grams(title_form), _khmer_grams(body_form)

@@ -54,20 +54,46 @@ def extract_summary(body: str, limit: int = 200) -> str:
     return summary_of_plain(plain_text(body[:end] if end >= 0 else body), limit)
 
 
-def summary_of_plain(plain: str, limit: int = 200) -> str:
-    """`extract_summary` of a body already made plain text by `plain_text`."""
-    paragraphs = [p for p in plain.split("\n\n", SUMMARY_BLOCKS)[:SUMMARY_BLOCKS] if p.strip()]
-    if not paragraphs:
-        return ""
-    text = " ".join(" ".join(p.split()) for p in paragraphs[:3])
+def _first_sentences(pieces: list[str], limit: int) -> tuple[str, int]:
+    """The first sentences that fit in about `limit` characters, and how many were looked at."""
     out = ""
-    for sentence in _sentences(text):
+    looked = 0
+    for sentence in pieces:
+        looked += 1
         candidate = f"{out} {sentence}".strip()
         if out and len(candidate) > limit:
             break
         out = candidate
         if len(out) >= limit:
             break
+    return out, looked
+
+
+def summary_of_plain(plain: str, limit: int = 200) -> str:
+    """`extract_summary` of a body already made plain text by `plain_text`."""
+    paragraphs = [p for p in plain.split("\n\n", SUMMARY_BLOCKS)[:SUMMARY_BLOCKS] if p.strip()]
+    if not paragraphs:
+        return ""
+    # The sentences are looked for in the first `head` characters of the first three paragraphs,
+    # not in all of them (a 15 MB paragraph's words, listed to collapse its spaces, held 130 MB).
+    # When the last sentence of that head was looked at, the whole text could have said otherwise:
+    # the head grows and it is done again, so the summary is always that of all three.
+    head = 8 * (limit + 40)
+    while True:
+        parts: list[str] = []
+        room, shortened = head, False
+        for paragraph in paragraphs[:3]:
+            if len(paragraph) > room:
+                parts.append(paragraph[:room])
+                shortened = True
+                break
+            parts.append(paragraph)
+            room -= len(paragraph)
+        pieces = sentences(" ".join(" ".join(p.split()) for p in parts))
+        out, looked = _first_sentences(pieces, limit)
+        if not shortened or looked < len(pieces):
+            break
+        head *= 4
     if len(out) > limit + 40:
         cut = out[:limit]
         space = cut.rfind(" ")
