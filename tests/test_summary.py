@@ -122,25 +122,15 @@ def test_the_dashboard_names_twenty_untranslated_posts_and_counts_the_rest(archi
 
 def _summary_whole(plain: str, limit: int = 200) -> str:
     """summary_of_plain as it was before it looked at a head only: every paragraph made whole."""
-    from opedarchive.text.summary import SUMMARY_BLOCKS
+    from opedarchive.text.summary import SUMMARY_BLOCKS, _first_sentences, ellipsized
 
     paragraphs = [p for p in plain.split("\n\n", SUMMARY_BLOCKS)[:SUMMARY_BLOCKS] if p.strip()]
     if not paragraphs:
         return ""
+    # All the sentences of the three paragraphs made whole; the choice among them and the cut
+    # after it are the shared ones (what is tested is which text they are taken from).
     text = " ".join(" ".join(p.split()) for p in paragraphs[:3])
-    out = ""
-    for sentence in sentences(text):
-        candidate = f"{out} {sentence}".strip()
-        if out and len(candidate) > limit:
-            break
-        out = candidate
-        if len(out) >= limit:
-            break
-    if len(out) > limit + 40:
-        cut = out[:limit]
-        space = cut.rfind(" ")
-        out = (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:") + "…"
-    return out
+    return ellipsized(_first_sentences(sentences(text), limit)[0], limit)
 
 
 @settings(max_examples=1500, deadline=None)

@@ -94,8 +94,14 @@ def summary_of_plain(plain: str, limit: int = 200) -> str:
         if not shortened or looked < len(pieces):
             break
         head *= 4
-    if len(out) > limit + 40:
-        cut = out[:limit]
-        space = cut.rfind(" ")
-        out = (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:") + "…"
-    return out
+    return ellipsized(out, limit)
+
+
+def ellipsized(text: str, limit: int) -> str:
+    """`text`, or when it is longer than `limit` + 40 its first `limit` characters cut at a word
+    boundary (if one is past the middle) with an ellipsis."""
+    if len(text) <= limit + 40:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:") + "…"
