@@ -36,6 +36,7 @@ import types
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data" / "realworld" / "ntrex" / "ntrex-128-en-km.jsonl"
@@ -46,7 +47,10 @@ KINDS = ("split", "merge", "delete", "insert")
 PARAGRAPH_SIZES = ((1, 0.45), (2, 0.40), (3, 0.15))
 
 Pair = tuple[list[int], list[int]]
-Aligner = Callable[[list[str], list[str], float | None], list[Pair]]
+Aligner = Callable[..., list[Pair]]  # (a, b, ratio), today's also a lexicon
+# The articles are cut into this many folds (by id); an article's lexicon is learned from the
+# others' (`fold_lexicons`), as an archive of them would teach it, never from itself.
+FOLDS = 5
 
 
 @dataclass
@@ -163,11 +167,14 @@ def distance(group: Pair, position: float, edit: list[float]) -> int:
     return math.ceil(min(abs(p - e) for p in places for e in edit))
 
 
-def score(aligner: Aligner, all_cases: Iterable[Case], ratio: float | None) -> dict[str, Score]:
-    """Exact alignments, and the distances of wrong groups from the edit, per kind of edit."""
+def score(aligner: Aligner, all_cases: Iterable[Case], ratio: float | None,
+          lexicons: dict[str, Any] | None = None) -> dict[str, Score]:
+    """Exact alignments, and the distances of wrong groups from the edit, per kind of edit; with
+    `lexicons`, each article's is given to the aligner."""
     out = {kind: Score() for kind in KINDS}
     for case in all_cases:
-        found = aligner(case.a, case.b, ratio)
+        extra = () if lexicons is None else (lexicons[case.doc],)
+        found = aligner(case.a, case.b, ratio, *extra)
         result = out[case.kind]
         result.cases += 1
         truth = {(tuple(x), tuple(y)) for x, y in case.truth}
@@ -215,11 +222,32 @@ def corpus_ratio(articles: list[Article]) -> float:
     return estimate_ratio(("\n\n".join(a), "\n\n".join(b)) for a, b in (x.bodies() for x in articles))
 
 
-def ablation(all_cases: list[Case], ratio: float) -> dict[str, dict[str, Score]]:
-    """Today's aligner with one of its parts switched off at a time."""
+def fold_lexicons(articles: list[Article], folds: int = FOLDS) -> dict[str, Any]:
+    """Each article's lexicon, learned (`align.learn_lexicon`) from the paragraphs of the articles
+    of the other folds, unedited: the lexicon an archive of those articles would give."""
+    from opedarchive.align import learn_lexicon
+
+    fold = {x.doc: i % folds for i, x in enumerate(sorted(articles, key=lambda x: x.doc))}
+    learned = [learn_lexicon(pair for x in articles if fold[x.doc] != f for pair in zip(*x.bodies(), strict=True))
+               for f in range(folds)]
+    return {x.doc: learned[fold[x.doc]] for x in articles}
+
+
+def prose_anchors(paragraph: str) -> set[str]:
+    """`align.anchors` without numbers, names, URLs and list numbers: quotations only, as in a
+    paragraph of argument (an op-ed's) that has none of them."""
+    from opedarchive.align import anchors
+
+    return {t for t in anchors(paragraph) if t.startswith(("opens:", "closes:"))}
+
+
+def ablation(all_cases: list[Case], ratio: float, lexicons: dict[str, Any]) -> dict[str, dict[str, Score]]:
+    """Today's aligner with one of its parts switched off at a time; and on text without
+    numbers and names, with and without the lexicon."""
     from opedarchive import align as module
 
-    parts = {
+    parts: dict[str, dict[str, Any]] = {
+        "no lexicon": {},
         "no anchors": {"ANCHOR_GAIN": 0.0, "ANCHOR_MISS": 0.0},
         "no sentences": {"SENTENCE_COST": 0.0},
         "no refit": {"REFIT_CELLS": 0},
@@ -227,6 +255,8 @@ def ablation(all_cases: list[Case], ratio: float) -> dict[str, dict[str, Score]]
         "no marks": {"OPEN_COST": 0.0, "CLOSE_COST": 0.0, "QUESTION_COST": 0.0, "COLON_COST": 0.0},
         "no left-out cost": {"LEFT_OUT_MISS": 0.0},
         "no detours": {"DETOUR_COST": -math.inf},
+        "no names or numbers": {"anchors": prose_anchors},
+        "no names or numbers, no lexicon": {"anchors": prose_anchors},
     }
     out = {}
     for name, values in parts.items():
@@ -234,7 +264,7 @@ def ablation(all_cases: list[Case], ratio: float) -> dict[str, dict[str, Score]]
         for key, value in values.items():
             setattr(module, key, value)
         try:
-            out[name] = score(module.align, all_cases, ratio)
+            out[name] = score(module.align, all_cases, ratio, None if name.endswith("no lexicon") else lexicons)
         finally:
             for key, value in saved.items():
                 setattr(module, key, value)
@@ -270,7 +300,7 @@ def seed_range(text: str) -> range:
         raise argparse.ArgumentTypeError(f"not a seed or a range of seeds: {text!r}") from None
 
 
-def seeds_table(seeds: range, articles: list[Article]) -> int:
+def seeds_table(seeds: range, articles: list[Article], lexicons: dict[str, Any] | None) -> int:
     """Exact alignments per kind and the articles with a wrong group more than 1 away, a row per
     seed, with today's aligner; then the totals and whether the issue's target holds on them all."""
     ratio = corpus_ratio(articles)
@@ -281,7 +311,7 @@ def seeds_table(seeds: range, articles: list[Article]) -> int:
     far: list[str] = []
     lowest = 1.0
     for seed in seeds:
-        scores = score(aligner, cases(articles, seed), ratio)
+        scores = score(aligner, cases(articles, seed), ratio, lexicons)
         row_far = [f"{doc} ({kind})" for kind, result in scores.items() for doc in result.far]
         row_exact = sum(r.exact for r in scores.values())
         row_total = sum(r.cases for r in scores.values())
@@ -305,13 +335,22 @@ def main() -> int:
     parser.add_argument("--no-baseline", action="store_true", help="leave out the aligner before issue 15")
     parser.add_argument("--show-wrong", action="store_true", help="print each case not aligned exactly")
     parser.add_argument("--ablation", action="store_true",
-                        help="also today's aligner without anchors, sentence counts, the refit, marks or detours")
+                        help="also today's aligner without its lexicon, anchors, sentence counts, the refit, marks or "
+                             "detours; and on text without names or numbers")
     parser.add_argument("--seeds", type=seed_range, metavar="FIRST-LAST",
                         help="today's aligner alone on each seed of the range (e.g. 1-12): a row per seed")
+    parser.add_argument("--no-lexicon", action="store_true",
+                        help="today's aligner without the lexicon learned from the other articles")
     args = parser.parse_args()
-    if args.seeds:
-        return seeds_table(args.seeds, load_articles(args.data))
     articles = load_articles(args.data)
+    started = time.perf_counter()
+    lexicons = None if args.no_lexicon else fold_lexicons(articles)
+    if lexicons is not None:
+        sizes = sorted({id(x): len(x) for x in lexicons.values()}.values())
+        print(f"lexicons learned from the other {FOLDS - 1} of {FOLDS} folds: {', '.join(map(str, sizes))} words "
+              f"({time.perf_counter() - started:.1f} s)", flush=True)
+    if args.seeds:
+        return seeds_table(args.seeds, articles, lexicons)
     all_cases = cases(articles, args.seed)
     ratio = corpus_ratio(articles)
     kept = len(all_cases) // len(KINDS)
@@ -327,10 +366,10 @@ def main() -> int:
     rows: dict[str, dict[str, Score]] = {}
     for name, aligner in aligners.items():
         started = time.perf_counter()
-        rows[name] = score(aligner, all_cases, ratio)
+        rows[name] = score(aligner, all_cases, ratio, lexicons if name == "now" else None)
         print(f"{name}: {time.perf_counter() - started:.2f} s", flush=True)
     if args.ablation:
-        rows.update(ablation(all_cases, ratio))
+        rows.update(ablation(all_cases, ratio, lexicons or {x.doc: None for x in articles}))
     print()
     print(table(rows))
     if args.show_wrong:

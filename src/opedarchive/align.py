@@ -8,6 +8,7 @@ Paragraphs are numbered as `paragraphs(body)` cuts them; an alignment is a list 
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from bisect import bisect_left
@@ -224,16 +225,31 @@ class _SharedAnchors:
     the anchors of its two sides. Only anchors found on both sides count; b's are looked up by
     anchor."""
 
-    def __init__(self, a: list[str], b: list[str]) -> None:
+    def __init__(self, a: list[str], b: list[str], lexicon: Lexicon | None = None) -> None:
         found_a = [anchors(p) for p in a]
         found_b = [anchors(p) for p in b]
+        latin_a, latin_b = _mostly_latin(a), _mostly_latin(b)
+        if lexicon and latin_a != latin_b:
+            # The lexicon's words on the side in Latin script, its Khmer forms on the other.
+            found_a = [found | lexicon.tokens(p, latin_a) for found, p in zip(found_a, a, strict=True)]
+            found_b = [found | lexicon.tokens(p, latin_b) for found, p in zip(found_b, b, strict=True)]
         count_a: dict[str, int] = {}
         count_b: dict[str, int] = {}
         for found, count in ((found_a, count_a), (found_b, count_b)):
             for tokens in found:
                 for token in tokens:
                     count[token] = count.get(token, 0) + 1
-        self.weight = {t: 1 / max(n, count_b[t]) for t, n in count_a.items() if t in count_b}
+        # A token's weight: what one side's alone costs per ANCHOR_MISS. What a group whose two
+        # sides share it gains (`bonus`) takes that off both sides again, and gains ANCHOR_GAIN per
+        # weight besides (a lexicon's word: LEXICON_GAIN and LEXICON_MISS of them).
+        self.weight: dict[str, float] = {}
+        self.bonus: dict[str, float] = {}
+        for t, n in count_a.items():
+            if t in count_b:
+                share = 1 / max(n, count_b[t])
+                lexical = t.startswith(_LEXICON_PREFIX)
+                weight = self.weight[t] = LEXICON_MISS * share if lexical else share
+                self.bonus[t] = ANCHOR_GAIN * (LEXICON_GAIN * share if lexical else share) + 2 * ANCHOR_MISS * weight
         self.a = [tokens & self.weight.keys() for tokens in found_a]
         self.b = [tokens & self.weight.keys() for tokens in found_b]
         self.where_b: dict[str, list[int]] = {}
@@ -244,8 +260,8 @@ class _SharedAnchors:
         # with those the other side has nowhere that a translation would have kept: a number, or
         # a Latin word in a text that is mostly in another script (a Khmer paragraph naming
         # someone the English never does was not translated from it).
-        alone_a = _kept_alone(count_a, count_b, _mostly_latin(a))
-        alone_b = _kept_alone(count_b, count_a, _mostly_latin(b))
+        alone_a = _kept_alone(count_a, count_b, latin_a)
+        alone_b = _kept_alone(count_b, count_a, latin_b)
         self.weight_a = [
             sum(self.weight[t] for t in shared) + sum(alone_a.get(t, 0.0) for t in tokens)
             for shared, tokens in zip(self.a, found_a, strict=True)
@@ -265,7 +281,7 @@ class _SharedAnchors:
         `less_gains` weighs it."""
         shared = set().union(*(self.a[x] for x in xs)) & set().union(*(self.b[y] for y in ys))
         unshared = sum(self.weight_a[x] for x in xs) + sum(self.weight_b[y + 2] for y in ys)
-        return (ANCHOR_GAIN + 2 * ANCHOR_MISS) * sum(self.weight[t] for t in shared) - ANCHOR_MISS * unshared
+        return sum(self.bonus[t] for t in shared) - ANCHOR_MISS * unshared
 
     def less_gains(
         self, i: int, first: int, last: int, before_11: list[float], before_12: list[float], before_21: list[float]
@@ -282,9 +298,8 @@ class _SharedAnchors:
         gain_12 = [-ANCHOR_MISS * (a_one + x + y) for x, y in zip(b_one, b_two, strict=True)]
         gain_21 = [-ANCHOR_MISS * (a_two + x) for x in b_one]
         # A shared anchor is taken off both sides' unshared weight and gains besides.
-        per_shared = ANCHOR_GAIN + 2 * ANCHOR_MISS
         for token in two:
-            weight = self.weight[token] * per_shared
+            weight = self.bonus[token]
             where = self.where_b[token]
             # Paragraph p of b (from 0) ends the groups at j = p + 1, and begins a 1–2 at j = p + 2.
             ends: set[int] = set()
@@ -318,13 +333,111 @@ def _mostly_latin(side: list[str]) -> bool:
     return 2 * latin > sum(text_length(p[:ANCHOR_CHARS]) for p in side)
 
 
-def _shared_anchors(a: list[str], b: list[str]) -> _SharedAnchors | None:
+# A word of the spaced side (English) and the Khmer form it was found translated by, learned from
+# the archive's own translations (`learn_lexicon`), is an anchor too ("lex:" and the word): a
+# paragraph of argument with no number or name in it still says "government" and "រដ្ឋាភិបាល".
+# Such an anchor is weaker than a number (a translator may choose another word): a group whose
+# two sides share one gains LEXICON_GAIN (a fraction of ANCHOR_GAIN) per weight, and one side's
+# alone costs LEXICON_MISS (a fraction of ANCHOR_MISS). Both 0.5: the first values tried
+# (docs/alignment.md, "The archive's words").
+LEXICON_GAIN = 0.5
+LEXICON_MISS = 0.5
+# What a pair must show to be learned: the word and the form in at least LEXICON_MIN_PAIRS pairs
+# of paragraphs together, and a Dice coefficient (2 × together / (word's pairs + form's pairs))
+# of at least LEXICON_MIN_DICE with the form that has the highest one.
+LEXICON_MIN_PAIRS = 3
+LEXICON_MIN_DICE = 0.4
+# Words of fewer letters are left out ("a", "of", "is" say nothing about a paragraph's partner).
+LEXICON_MIN_LETTERS = 3
+_LEXICON_PREFIX = "lex:"
+
+
+class Lexicon:
+    """Words of a spaced language (casefolded) and the Khmer forms they translate to."""
+
+    def __init__(self, forms: dict[str, str]) -> None:
+        self.forms = forms
+        # The forms by their first two characters: a paragraph's forms are looked for among
+        # those whose start it holds, not all of them (a thousand `in` a paragraph, else).
+        self._by_start: dict[str, list[tuple[str, str]]] = {}
+        for word, form in forms.items():
+            self._by_start.setdefault(form[:2], []).append((form, word))
+
+    def __len__(self) -> int:
+        return len(self.forms)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Lexicon) and other.forms == self.forms
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def tokens(self, paragraph: str, spaced: bool) -> set[str]:
+        """The lexicon's anchors in a paragraph of the spaced side (`spaced`) or the Khmer one."""
+        text = paragraph[:ANCHOR_CHARS]
+        if spaced:
+            return {_LEXICON_PREFIX + w for w in {w.casefold() for w in _LATIN.findall(text)} if w in self.forms}
+        found: set[str] = set()
+        starts = {text[i : i + 2] for i in range(len(text) - 1)} & self._by_start.keys()
+        for start in starts:
+            for form, word in self._by_start[start]:
+                if form in text:
+                    found.add(_LEXICON_PREFIX + word)
+        return found
+
+
+def learn_lexicon(pairs: Iterable[tuple[str, str]]) -> Lexicon:
+    """What the words of the spaced side's paragraphs translate to, from pairs (spaced paragraph,
+    Khmer paragraph) that translate each other: for each word, the Khmer word (by the segmenter)
+    that is found with it most consistently, when consistent enough (LEXICON_MIN_PAIRS,
+    LEXICON_MIN_DICE). Names and numbers are anchors already; a Latin word the Khmer paragraph
+    keeps as it is is left out."""
+    words: list[set[str]] = []
+    forms: list[set[str]] = []
+    for spaced, khmer in pairs:
+        kept = {w.casefold() for w in _LATIN.findall(khmer[:ANCHOR_CHARS])}
+        words.append({w for w in {w.casefold() for w in _LATIN.findall(spaced[:ANCHOR_CHARS])}
+                      if len(w) >= LEXICON_MIN_LETTERS and w not in kept})
+        forms.append(_khmer_words(khmer[:ANCHOR_CHARS]))
+    in_pairs_w: dict[str, int] = {}
+    in_pairs_f: dict[str, int] = {}
+    for found, count in ((words, in_pairs_w), (forms, in_pairs_f)):
+        for items in found:
+            for item in items:
+                count[item] = count.get(item, 0) + 1
+    together: dict[str, dict[str, int]] = {}
+    for ws, fs in zip(words, forms, strict=True):
+        common = [f for f in fs if in_pairs_f[f] >= LEXICON_MIN_PAIRS]
+        for w in ws:
+            if in_pairs_w[w] >= LEXICON_MIN_PAIRS:
+                counts = together.setdefault(w, {})
+                for f in common:
+                    counts[f] = counts.get(f, 0) + 1
+    learned: dict[str, str] = {}
+    for w, counts in together.items():
+        if not counts:
+            continue
+        # The highest Dice; among equals the form found with the word more often, then the first.
+        form, n = max(counts.items(), key=lambda fc: (fc[1] / (in_pairs_w[w] + in_pairs_f[fc[0]]), fc[1], fc[0]))
+        if n >= LEXICON_MIN_PAIRS and 2 * n / (in_pairs_w[w] + in_pairs_f[form]) >= LEXICON_MIN_DICE:
+            learned[w] = form
+    return Lexicon(learned)
+
+
+def _khmer_words(text: str) -> set[str]:
+    """The Khmer words (by the segmenter) of at least two characters in a text."""
+    from opedarchive.text.words import khmer_run_words
+
+    return {w for w in khmer_run_words(text) if len(w) >= 2}
+
+
+def _shared_anchors(a: list[str], b: list[str], lexicon: Lexicon | None = None) -> _SharedAnchors | None:
     """The shared anchors of a and b, or None when one side has none at all (then the search
     for them costs one scan of each text)."""
-    for side in (b, a):
-        if not any(_ANCHOR_START.search(p) for p in side):
-            return None
-    return _SharedAnchors(a, b)
+    if not lexicon:
+        for side in (b, a):
+            if not any(_ANCHOR_START.search(p) for p in side):
+                return None
+    return _SharedAnchors(a, b, lexicon)
 
 
 # -log of each kind's prior: all that a paragraph that one side lacks costs (its length says
@@ -412,12 +525,13 @@ def by_position(n: int, m: int) -> list[Pair]:
     return pairs
 
 
-def align(a: list[str], b: list[str], ratio: float | None = None) -> list[Pair]:
+def align(a: list[str], b: list[str], ratio: float | None = None, lexicon: Lexicon | None = None) -> list[Pair]:
     """Groups of paragraphs of `a` and `b` that translate each other, in order, covering all of
     both. By position when the counts match or either side has more than POSITION_PAST
     paragraphs; else a dynamic programme with groups 1–1, 1–2, 2–1,
     1–0 and 0–1 weighing lengths (`ratio` being len(b) / len(a), default DEFAULT_RATIO) and the
-    anchors a group's two sides share, and their sentences. Past CELL_BUDGET pairs of paragraphs
+    anchors a group's two sides share (with `lexicon`, its words too), and their sentences.
+    Past CELL_BUDGET pairs of paragraphs
     it keeps to a band around its best path so far; past MEASURED_PARAGRAPHS in all it weighs
     lengths only; below REFIT_CELLS it runs again with the ratio of the pairs it found."""
     if len(a) == len(b) or max(len(a), len(b)) > POSITION_PAST:
@@ -430,7 +544,7 @@ def align(a: list[str], b: list[str], ratio: float | None = None) -> list[Pair]:
     if len(a) + len(b) > MEASURED_PARAGRAPHS:
         la, lb = [text_length(p) for p in a], [text_length(p) for p in b]
         return _path(*_programme(la, lb, ratio, half, None, _length_cost))
-    shared = _shared_anchors(a, b)
+    shared = _shared_anchors(a, b, lexicon)
     la, lb = _measures(a), _measures(b)
     pairs = _path(*_programme(la, lb, ratio, half, shared, _measured_cost))
     if (len(a) + 1) * (len(b) + 1) <= REFIT_CELLS:
@@ -698,6 +812,71 @@ def archive_ratio(archive: Archive, lang_a: str, lang_b: str, limit: int = 50) -
     return estimate_ratio(bodies)
 
 
+# The lexicon is learned from the archive's newest this many posts in both languages whose
+# paragraphs pair one to one (each version at most RATIO_MAX_BYTES; at most LEXICON_CHARS
+# characters of them), and kept in the archive's derived-data folder. It is learned again only
+# when more than LEXICON_CHANGED of the posts it was learned from are not as they were (edited,
+# removed or new): one edit must not cost every view the second or two that learning takes
+# (1.2 s for 100 NTREX-128 articles, 235,000 Khmer characters), and a word's translation does
+# not change with one post.
+LEXICON_POSTS = 100
+LEXICON_CHARS = 1_000_000
+LEXICON_CHANGED = 0.1
+# Bumped when what is learned changes, so that a kept lexicon is learned again.
+LEXICON_VERSION = 1
+
+
+def archive_lexicon(archive: Archive, lang_a: str, lang_b: str) -> Lexicon | None:
+    """The lexicon of the archive's translations between `lang_a` and `lang_b` (None when it
+    has no words: no posts to learn from, or no side in Latin script against a Khmer one)."""
+    import json
+
+    from opedarchive.archive import atomic_write
+
+    ids = sorted((pid for pid, langs in archive.ids().items() if lang_a in langs and lang_b in langs), reverse=True)
+    first, second = sorted((lang_a, lang_b))
+    learned_from: list[list[object]] = []
+    for post_id in ids[:LEXICON_POSTS]:
+        try:
+            stats = [archive.path_for(post_id, lang).stat() for lang in (first, second)]
+        except OSError:
+            continue
+        if all(st.st_size <= RATIO_MAX_BYTES for st in stats):
+            learned_from.append([post_id, *(f"{st.st_mtime_ns} {st.st_size}" for st in stats)])
+    kept = archive.data_dir / f"lexicon-{first}-{second}.json"
+    try:
+        data = json.loads(kept.read_text(encoding="utf-8"))
+        if data["version"] == LEXICON_VERSION:
+            was = {str(entry[0]): entry for entry in data["learned_from"]}
+            now = {str(entry[0]): entry for entry in learned_from}
+            changed = sum(1 for post_id in was.keys() | now.keys() if was.get(post_id) != now.get(post_id))
+            if changed <= LEXICON_CHANGED * max(len(was), len(now)) and (now or not was):
+                return Lexicon(dict(data["forms"])) or None
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # none kept, or unreadable: learned again
+    pairs: list[tuple[str, str]] = []
+    chars = 0
+    for entry in learned_from:
+        try:
+            post = archive.get(str(entry[0]))
+        except (OpedError, OSError):  # a broken file elsewhere must not stop this post's view
+            continue
+        pa, pb = paragraphs(post.versions[first].body), paragraphs(post.versions[second].body)
+        if not pa or len(pa) != len(pb):
+            continue
+        latin_a, latin_b = _mostly_latin(pa), _mostly_latin(pb)
+        if latin_a != latin_b:
+            pairs.extend(zip(pa, pb, strict=True) if latin_a else zip(pb, pa, strict=True))
+            chars += sum(map(len, pa)) + sum(map(len, pb))
+            if chars > LEXICON_CHARS:
+                break
+    lexicon = learn_lexicon(pairs)
+    record = {"version": LEXICON_VERSION, "learned_from": learned_from, "forms": lexicon.forms}
+    with contextlib.suppress(OSError, OpedError):  # a read-only archive: learned again next time
+        atomic_write(kept, json.dumps(record, ensure_ascii=False).encode("utf-8"), durable=False)
+    return lexicon or None
+
+
 def alignment_for(archive: Archive | None, body_a: str, body_b: str, lang_a: str, lang_b: str) -> list[Pair]:
     """The alignment of two versions' bodies; the archive's ratio is measured only when needed."""
     return paragraph_alignment(archive, paragraphs(body_a), paragraphs(body_b), lang_a, lang_b)
@@ -706,7 +885,8 @@ def alignment_for(archive: Archive | None, body_a: str, body_b: str, lang_a: str
 def paragraph_alignment(archive: Archive | None, a: list[str], b: list[str], lang_a: str, lang_b: str) -> list[Pair]:
     """`alignment_for` of bodies already cut by `paragraphs` (a view that shows the paragraphs
     too need not cut a long body twice)."""
-    ratio = None
+    ratio = lexicon = None
     if len(a) != len(b) and archive is not None:
         ratio = archive_ratio(archive, lang_a, lang_b)
-    return align(a, b, ratio)
+        lexicon = archive_lexicon(archive, lang_a, lang_b)
+    return align(a, b, ratio, lexicon)

@@ -48,6 +48,7 @@ from opedarchive.text.slug import slugify
 if TYPE_CHECKING:
     from jinja2 import Environment
 
+    from opedarchive.align import Lexicon
     from opedarchive.archive import Archive
 
 NAME = "html"
@@ -298,9 +299,11 @@ def cells(rows: Iterable[Sequence[str]], lang_a: str, lang_b: str) -> Markup:
 
 
 def post_context(post: Post, links: dict[str, dict[str, str]], ratio: float | None,
-                 site: SimpleNamespace) -> dict[str, Any]:
+                 site: SimpleNamespace, lexicons: dict[str, Lexicon | None] | None = None) -> dict[str, Any]:
     """Everything post.html shows: each version's metadata, and the bodies as rows of aligned
-    paragraph groups when the post has two languages or more (the first two side by side)."""
+    paragraph groups when the post has two languages or more (the first two side by side),
+    aligned with the ratio and the archive's lexicon of those two languages (`lexicons`, by
+    `lexicon_pair`)."""
     from opedarchive.align import align, paragraphs
 
     root = "../"
@@ -316,7 +319,8 @@ def post_context(post: Post, links: dict[str, dict[str, str]], ratio: float | No
     rest: list[str] = []
     if len(bodies) >= 2:
         pa, pb = paragraphs(bodies[0].body), paragraphs(bodies[1].body)
-        joined = cells(row_html(pa, pb, align(pa, pb, ratio)), versions[0].lang, versions[1].lang)
+        lexicon = (lexicons or {}).get(lexicon_pair(bodies[0].lang, bodies[1].lang))
+        joined = cells(row_html(pa, pb, align(pa, pb, ratio, lexicon)), versions[0].lang, versions[1].lang)
         rest = [markdown_html(v.body) for v in bodies[2:]]
     else:
         rest = [markdown_html(bodies[0].body)]
@@ -527,6 +531,10 @@ class Build:
     site: SimpleNamespace  # as templates see it
     ratio: float | None
     drafts: bool  # publish the versions marked `draft: true` too
+    # The archive's lexicons (`lexicon_pair` of two languages: `align.archive_lexicon`), and a
+    # digest of them all: a post page aligned with them is made again when it changes.
+    lexicons: dict[str, Lexicon | None] = field(default_factory=dict)
+    lexicon_key: str = ""
 
 
 def build_piece(piece: Piece, build: Build) -> tuple[list[Source], list[tuple[str, str, bool]], list[str], int]:
@@ -559,11 +567,13 @@ def build_piece(piece: Piece, build: Build) -> tuple[list[Source], list[tuple[st
         sources.append(source)
         rel = source.entry.url
         ratio = build.ratio if source.mismatch else None
-        if source.read or not source.page or source.page[0] != ratio:
+        aligned_by = [ratio, build.lexicon_key] if source.mismatch else None
+        if source.read or not source.page or source.page[0] != aligned_by:
             # The page's inputs: the build (templates, site), the post, its terms (the links are
-            # made from them alone) and, when its paragraphs do not pair one to one, the ratio.
-            source.page = [ratio, digest(build.stamp, json.dumps(source.terms, ensure_ascii=False, sort_keys=True),
-                                         str(ratio), source.content)]
+            # made from them alone) and, when its paragraphs do not pair one to one, the ratio
+            # and the lexicons.
+            source.page = [aligned_by, digest(build.stamp, json.dumps(source.terms, ensure_ascii=False, sort_keys=True),
+                                              json.dumps(aligned_by), source.content)]
         key = source.page[1]
         if piece.old.get(rel) == key and os.path.isfile(os.path.join(build.root, rel)):
             files.append((rel, key, False))
@@ -573,7 +583,7 @@ def build_piece(piece: Piece, build: Build) -> tuple[list[Source], list[tuple[st
             sources.pop()
             continue
         loaded[post_id] = post
-        data = page_bytes(post_context(post, term_links(source.terms), ratio, build.site))
+        data = page_bytes(post_context(post, term_links(source.terms), ratio, build.site, build.lexicons))
         files.append((rel, key, write_if_changed(build.root / rel, data, durable=False)))
     key = digest(build.stamp, *[f"{s.id} {s.content} {s.entry.key}" for s in sources])
     files.extend(_piece_search(piece, build, sources, key, loaded))
@@ -665,12 +675,12 @@ class Remembered:
     JSON text inside the manifest and decoded only when needed: a re-export after one edit
     decodes one piece, not 10,000 posts."""
 
-    def __init__(self, state: dict[str, Any], ratio: float | None) -> None:
+    def __init__(self, state: dict[str, Any], ratio: float | None, lexicon_key: str = "") -> None:
         pieces = state.get("pieces")
         self.records: dict[str, dict[str, Any]] = pieces if isinstance(pieces, dict) else {}
         # The pages of posts whose paragraphs do not pair one to one depend on the alignment
         # ratio: when it changed, the pieces that hold one are made again (those pages alone).
-        self.ratio_same = state.get("ratio") == ratio
+        self.ratio_same = state.get("ratio") == ratio and state.get("lexicon_key", "") == lexicon_key
         self._years: dict[str, dict[str, Any]] = {}
 
     def clean(self, piece: Piece, out: OutputDir) -> dict[str, Any] | None:
@@ -779,6 +789,24 @@ def _alignment_ratio(archive: Archive, sigs: dict[str, list[list[Any]]], remembe
     return round(round(estimate_ratio(pairs) / RATIO_STEP) * RATIO_STEP, 4), newest
 
 
+def lexicon_pair(lang_a: str, lang_b: str) -> str:
+    """The key of two languages' lexicon in `Build.lexicons`, whichever comes first."""
+    return " ".join(sorted((lang_a, lang_b)))
+
+
+def _lexicons(archive: Archive, sigs: dict[str, list[list[Any]]]) -> tuple[dict[str, Lexicon | None], str]:
+    """The archive's lexicon (`align.archive_lexicon`: kept in its data folder, learned again only
+    when a tenth of the posts it was learned from changed) of every two languages a post has,
+    and a digest of them all."""
+    from opedarchive.align import archive_lexicon
+
+    pairs = sorted({lexicon_pair(x[1], y[1]) for sig in sigs.values() for k, x in enumerate(sig) for y in sig[k + 1:]
+                    if x[1] != y[1]})
+    lexicons = {pair: archive_lexicon(archive, *pair.split(" ")) for pair in pairs}
+    forms = {pair: lexicon.forms if lexicon else {} for pair, lexicon in lexicons.items()}
+    return lexicons, digest(json.dumps(forms, ensure_ascii=False, sort_keys=True)) if any(forms.values()) else ""
+
+
 def _year_groups(entries: list[Entry]) -> list[tuple[str, list[Entry]]]:
     groups: dict[str, list[Entry]] = {}
     for entry in entries:
@@ -829,7 +857,8 @@ def _export(archive: Archive, target: Path, out: OutputDir, workers: Workers, dr
     # A piece whose files are all as they were last time is kept whole, without decoding it.
     sigs = _scan(archive)
     ratio, ratio_of = _alignment_ratio(archive, sigs, state)
-    remembered = Remembered(state, ratio)
+    lexicons, lexicon_key = _lexicons(archive, sigs)
+    remembered = Remembered(state, ratio, lexicon_key)
     pieces = _pieces(sigs, out.old)
     records: dict[str, dict[str, Any]] = {}
     dirty: list[Piece] = []
@@ -841,7 +870,7 @@ def _export(archive: Archive, target: Path, out: OutputDir, workers: Workers, dr
             known = remembered.posts_of_year(piece.year)
             piece.posts = [(i, sig, known.get(i)) for i, sig, _ in piece.posts]
             dirty.append(piece)
-    build = Build(archive, out.root, stamp, SimpleNamespace(**site), ratio, drafts)
+    build = Build(archive, out.root, stamp, SimpleNamespace(**site), ratio, drafts, lexicons, lexicon_key)
     # The pieces with a post to read: only their search caches can change (a piece made again
     # because the alignment ratio moved keeps its cache as it was).
     changing = [p for p in dirty if any(not known or known.get("sig") != sig for _, sig, known in p.posts)]
@@ -874,6 +903,7 @@ def _export(archive: Archive, target: Path, out: OutputDir, workers: Workers, dr
     site_pages.drafts = drafts
     site_pages.make(pieces, sources_of, workers)
     out.new_state = {"stamp": stamp, "ratio": ratio, "ratio_of": ratio_of, "ratio_step": RATIO_STEP,
+                     "lexicon_key": lexicon_key,
                      "listing": site_pages.listing_key,
                      "pages": site_pages.pages, "pieces": {p.shard: records[p.shard] for p in pieces},
                      "search": search_files, "search_pieces": search_pieces, "search_keys": search_keys}

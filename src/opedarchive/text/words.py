@@ -41,6 +41,11 @@ def khmer_words(run: str) -> tuple[str, ...]:
     return words if "".join(words) == run else (run,)
 
 
+def khmer_run_words(text: str) -> list[str]:
+    """The segmenter's words of every unspaced Khmer run in `text`, in order."""
+    return [word for match in _KHMER_RUN.finditer(text) for word in khmer_words(match.group())]
+
+
 def khmer_breaks(text: str) -> list[int]:
     """Offsets inside `text`'s unspaced Khmer runs where one word ends and the next begins,
     in increasing order. Spaces and zero-width spaces are not included: they break already."""
