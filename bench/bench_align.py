@@ -233,12 +233,10 @@ def fold_lexicons(articles: list[Article], folds: int = FOLDS) -> dict[str, Any]
     return {x.doc: learned[fold[x.doc]] for x in articles}
 
 
-def prose_anchors(paragraph: str) -> set[str]:
-    """`align.anchors` without numbers, names, URLs and list numbers: quotations only, as in a
-    paragraph of argument (an op-ed's) that has none of them."""
-    from opedarchive.align import anchors
-
-    return {t for t in anchors(paragraph) if t.startswith(("opens:", "closes:"))}
+def prose_anchors(anchors: Callable[[str], set[str]]) -> Callable[[str], set[str]]:
+    """`anchors` (`align.anchors`) without numbers, names, URLs and list numbers: quotations
+    only, as in a paragraph of argument (an op-ed's) that has none of them."""
+    return lambda paragraph: {t for t in anchors(paragraph) if t.startswith(("opens:", "closes:"))}
 
 
 def ablation(all_cases: list[Case], ratio: float, lexicons: dict[str, Any]) -> dict[str, dict[str, Score]]:
@@ -255,8 +253,8 @@ def ablation(all_cases: list[Case], ratio: float, lexicons: dict[str, Any]) -> d
         "no marks": {"OPEN_COST": 0.0, "CLOSE_COST": 0.0, "QUESTION_COST": 0.0, "COLON_COST": 0.0},
         "no left-out cost": {"LEFT_OUT_MISS": 0.0},
         "no detours": {"DETOUR_COST": -math.inf},
-        "no names or numbers": {"anchors": prose_anchors},
-        "no names or numbers, no lexicon": {"anchors": prose_anchors},
+        "no names or numbers": {"anchors": prose_anchors(module.anchors)},
+        "no names or numbers, no lexicon": {"anchors": prose_anchors(module.anchors)},
     }
     out = {}
     for name, values in parts.items():
