@@ -12,6 +12,7 @@ import contextlib
 import math
 import re
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Iterable
 from itertools import repeat
 from typing import TYPE_CHECKING
@@ -220,6 +221,11 @@ def anchors(paragraph: str) -> set[str]:
     return found
 
 
+def _in_how_many(sets: list[set[str]]) -> dict[str, int]:
+    """For each item of the sets, in how many of them it is."""
+    return dict(Counter(item for items in sets for item in items))
+
+
 class _SharedAnchors:
     """What each group of paragraphs the programme weighs gains (a negative number: loses) from
     the anchors of its two sides. Only anchors found on both sides count; b's are looked up by
@@ -233,12 +239,7 @@ class _SharedAnchors:
             # The lexicon's words on the side in Latin script, its Khmer forms on the other.
             found_a = [found | lexicon.tokens(p, latin_a) for found, p in zip(found_a, a, strict=True)]
             found_b = [found | lexicon.tokens(p, latin_b) for found, p in zip(found_b, b, strict=True)]
-        count_a: dict[str, int] = {}
-        count_b: dict[str, int] = {}
-        for found, count in ((found_a, count_a), (found_b, count_b)):
-            for tokens in found:
-                for token in tokens:
-                    count[token] = count.get(token, 0) + 1
+        count_a, count_b = _in_how_many(found_a), _in_how_many(found_b)
         # A token's weight: what one side's alone costs per ANCHOR_MISS. What a group whose two
         # sides share it gains (`bonus`) takes that off both sides again, and gains ANCHOR_GAIN per
         # weight besides (a lexicon's word: LEXICON_GAIN and LEXICON_MISS of them).
@@ -402,12 +403,7 @@ def learn_lexicon(pairs: Iterable[tuple[str, str]]) -> Lexicon:
         words.append({w for w in {w.casefold() for w in _LATIN.findall(spaced[:ANCHOR_CHARS])}
                       if len(w) >= LEXICON_MIN_LETTERS and w not in kept})
         forms.append(_khmer_words(khmer[:ANCHOR_CHARS]))
-    in_pairs_w: dict[str, int] = {}
-    in_pairs_f: dict[str, int] = {}
-    for found, count in ((words, in_pairs_w), (forms, in_pairs_f)):
-        for items in found:
-            for item in items:
-                count[item] = count.get(item, 0) + 1
+    in_pairs_w, in_pairs_f = _in_how_many(words), _in_how_many(forms)
     together: dict[str, dict[str, int]] = {}
     for ws, fs in zip(words, forms, strict=True):
         common = [f for f in fs if in_pairs_f[f] >= LEXICON_MIN_PAIRS]
