@@ -19,6 +19,10 @@ beside them, and so on (an inserted paragraph sits half-way between two paragrap
 group on either side of it is 1 away). The target: at least 90% exact for every kind of edit and
 no wrong group more than 1 paragraph away.
 
+Today's aligner gets each article's lexicon (`align.learn_lexicon`) learned from the articles
+of the other 4 of 5 folds, as an archive of them would teach it, never from the article itself
+(`--no-lexicon` leaves it out).
+
 The "before" column runs align.py as it was before issue 15 (commit BASELINE, read with
 `git show`; left out when git or that commit is not at hand).
 """
