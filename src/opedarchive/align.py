@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 from opedarchive.errors import OpedError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from opedarchive.archive import Archive
 
 Pair = tuple[list[int], list[int]]
@@ -839,23 +841,28 @@ LEXICON_CHANGED = 0.1
 LEXICON_VERSION = 1
 
 
-def archive_lexicon(archive: Archive, lang_a: str, lang_b: str) -> Lexicon | None:
+def archive_lexicon(archive: Archive, lang_a: str, lang_b: str,
+                    files: dict[str, dict[str, tuple[int, int]]] | None = None) -> Lexicon | None:
     """The lexicon of the archive's translations between `lang_a` and `lang_b` (None when it
-    has no words: no posts to learn from, or no side in Latin script against a Khmer one)."""
+    has no words: no posts to learn from, or no side in Latin script against a Khmer one).
+    `files`, when the caller has listed them: each post's files' (mtime_ns, size) by language."""
     import json
 
     from opedarchive.archive import atomic_write
 
-    ids = sorted((pid for pid, langs in archive.ids().items() if lang_a in langs and lang_b in langs), reverse=True)
     first, second = sorted((lang_a, lang_b))
+    langs_of = archive.ids() if files is None else files
     learned_from: list[list[object]] = []
-    for post_id in ids[:LEXICON_POSTS]:
+    for post_id in sorted((pid for pid, langs in langs_of.items() if first in langs and second in langs), reverse=True):
+        if len(learned_from) == LEXICON_POSTS:
+            break
         try:
-            stats = [archive.path_for(post_id, lang).stat() for lang in (first, second)]
+            stats = [files[post_id][lang] if files is not None else _mtime_size(archive.path_for(post_id, lang))
+                     for lang in (first, second)]
         except OSError:
             continue
-        if all(st.st_size <= RATIO_MAX_BYTES for st in stats):
-            learned_from.append([post_id, *(f"{st.st_mtime_ns} {st.st_size}" for st in stats)])
+        if all(size <= RATIO_MAX_BYTES for _, size in stats):
+            learned_from.append([post_id, *(f"{mtime} {size}" for mtime, size in stats)])
     kept = archive.data_dir / f"lexicon-{first}-{second}.json"
     try:
         data = json.loads(kept.read_text(encoding="utf-8"))
@@ -888,6 +895,11 @@ def archive_lexicon(archive: Archive, lang_a: str, lang_b: str) -> Lexicon | Non
     with contextlib.suppress(OSError, OpedError):  # a read-only archive: learned again next time
         atomic_write(kept, json.dumps(record, ensure_ascii=False).encode("utf-8"), durable=False)
     return lexicon or None
+
+
+def _mtime_size(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_mtime_ns, st.st_size
 
 
 def alignment_for(archive: Archive | None, body_a: str, body_b: str, lang_a: str, lang_b: str) -> list[Pair]:

@@ -802,7 +802,10 @@ def _lexicons(archive: Archive, sigs: dict[str, list[list[Any]]]) -> tuple[dict[
 
     pairs = sorted({lexicon_pair(x[1], y[1]) for sig in sigs.values() for k, x in enumerate(sig) for y in sig[k + 1:]
                     if x[1] != y[1]})
-    lexicons = {pair: archive_lexicon(archive, *pair.split(" ")) for pair in pairs}
+    # The files as listed (`_scan`): the lexicon's sources are not looked up again.
+    files = {post_id: {lang: (mtime, size) for _, lang, mtime, size in sig} for post_id, sig in sigs.items()
+             if len(sig) >= 2} if pairs else {}
+    lexicons = {pair: archive_lexicon(archive, pair.split(" ")[0], pair.split(" ")[1], files) for pair in pairs}
     forms = {pair: lexicon.forms if lexicon else {} for pair, lexicon in lexicons.items()}
     return lexicons, digest(json.dumps(forms, ensure_ascii=False, sort_keys=True)) if any(forms.values()) else ""
 
