@@ -378,8 +378,12 @@ class Lexicon:
         # The forms by their first two characters: a paragraph's forms are looked for among
         # those whose start it holds, not all of them (a thousand `in` a paragraph, else).
         self._by_start: dict[str, list[tuple[str, str]]] = {}
+        self._short: list[tuple[str, str]] = []  # forms of one character (none is learned; a kept file may say)
         for word, form in forms.items():
-            self._by_start.setdefault(form[:2], []).append((form, word))
+            if len(form) >= 2:
+                self._by_start.setdefault(form[:2], []).append((form, word))
+            elif form:
+                self._short.append((form, word))
 
     def __len__(self) -> int:
         return len(self.forms)
@@ -394,7 +398,7 @@ class Lexicon:
         text = paragraph[:ANCHOR_CHARS]
         if spaced:
             return {_LEXICON_PREFIX + w for w in {w.casefold() for w in _LATIN.findall(text)} if w in self.forms}
-        found: set[str] = set()
+        found = {_LEXICON_PREFIX + word for form, word in self._short if form in text}
         starts = {text[i : i + 2] for i in range(len(text) - 1)} & self._by_start.keys()
         for start in starts:
             for form, word in self._by_start[start]:
