@@ -121,7 +121,8 @@ bench-khmer-words: $(VENV)/.installed
 # issue 15: paragraph alignment on real English–Khmer news articles (NTREX-128, tests/data/realworld/ntrex) with one
 # paragraph of the translation split, two merged, one cut or one added: articles aligned exactly per kind of edit and
 # how far from the edit a wrong pair lies, the aligner before issue 15 beside today's (a few seconds; docs/alignment.md).
-# make bench-align ALIGN_ARGS="--seed 2 --ablation"; ALIGN_ARGS="--seeds 1-40" for a row per seed and the totals.
+# make bench-align ALIGN_ARGS="--seed 2 --ablation"; ALIGN_ARGS="--seeds 1-40" for a row per seed and the totals;
+# ALIGN_ARGS=--no-lexicon without the lexicon each article learns from the others (docs/alignment.md).
 ALIGN_ARGS ?=
 bench-align: $(VENV)/.installed
 	$(BIN)/python bench/bench_align.py $(ALIGN_ARGS)
