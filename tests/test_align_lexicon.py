@@ -245,3 +245,12 @@ def test_khmer_forms_are_found_as_a_plain_search_finds_them(forms: dict[str, str
     # never found, until this test; none is learned, but a kept file may hold one).
     lexicon = Lexicon(forms)
     assert lexicon.tokens(text, spaced=False) == {"lex:" + w for w, f in forms.items() if f and f in text}
+
+
+def test_a_few_translations_teach_no_lexicon(archive: Path, articles: list[bench_align.Article]) -> None:
+    # The bundled archive's two translated posts (about 20 pairs of paragraphs) learned "party" as
+    # ដោយ ("by"); fewer than 80 pairs teach nothing, and the aligner keeps Gale and Church's prior.
+    _fill(archive, articles, 3)
+    assert archive_lexicon(Archive(archive), "en", "km") is None
+    assert not learn_lexicon([("The government met.", "រដ្ឋាភិបាលបានប្រជុំ។")] * 79)
+    assert learn_lexicon([("The government met.", "រដ្ឋាភិបាលបានប្រជុំ។")] * 80).forms["government"] == "រដ្ឋាភិបាល"

@@ -367,6 +367,10 @@ LEXICON_MIN_PAIRS = 3
 LEXICON_MIN_DICE = 0.4
 # Words of fewer letters are left out ("a", "of", "is" say nothing about a paragraph's partner).
 LEXICON_MIN_LETTERS = 3
+# Fewer pairs of paragraphs than this teach nothing: learned from 2 or 5 NTREX-128 articles (12-50
+# pairs) a lexicon put 5 and 4 of the edited articles of seeds 1-20 more than a paragraph off (3
+# without one), from 10 (about 90 pairs) 1, from 50 none (docs/alignment.md).
+LEXICON_MIN_TRAINING = 80
 _LEXICON_PREFIX = "lex:"
 
 
@@ -411,8 +415,11 @@ def learn_lexicon(pairs: Iterable[tuple[str, str]]) -> Lexicon:
     """What the words of the spaced side's paragraphs translate to, from pairs (spaced paragraph,
     Khmer paragraph) that translate each other: for each word, the Khmer word (by the segmenter)
     that is found with it most consistently, when consistent enough (LEXICON_MIN_PAIRS,
-    LEXICON_MIN_DICE). Names and numbers are anchors already; a Latin word the Khmer paragraph
-    keeps as it is is left out."""
+    LEXICON_MIN_DICE); nothing from fewer than LEXICON_MIN_TRAINING pairs. Names and numbers
+    are anchors already; a Latin word the Khmer paragraph keeps as it is is left out."""
+    pairs = list(pairs)
+    if len(pairs) < LEXICON_MIN_TRAINING:
+        return Lexicon({})
     words: list[set[str]] = []
     forms: list[set[str]] = []
     for spaced, khmer in pairs:
@@ -842,7 +849,7 @@ LEXICON_POSTS = 100
 LEXICON_CHARS = 1_000_000
 LEXICON_CHANGED = 0.1
 # Bumped when what is learned changes, so that a kept lexicon is learned again.
-LEXICON_VERSION = 1
+LEXICON_VERSION = 2
 
 
 def archive_lexicon(archive: Archive, lang_a: str, lang_b: str,
