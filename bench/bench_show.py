@@ -129,17 +129,50 @@ POSTS: dict[str, Callable[[random.Random], tuple[str, str]]] = {
 EXPORTED = "2024-01-05-paragraphs-100000"
 
 
+# The archive the lexicon is learned from: NTREX-128's first LEXICON_ARTICLES articles as posts
+# in English and Khmer (paragraphs pair one to one), and the next one with a Khmer paragraph left
+# out (EDITED), which `show` aligns with the lexicon of the others.
+LEXICON_ARTICLES = 100
+EDITED = "2019-06-01-edited"
+
+
+def translated_articles(root: Path) -> None:
+    """NTREX-128's articles (tests/data/realworld/ntrex/SOURCE.md) as posts, paragraphs of one to
+    three sentences as in `real_news`, headline as title; the last one edited."""
+    import json
+
+    records = [json.loads(line) for line in NTREX.read_text(encoding="utf-8").splitlines()]
+    rng = random.Random("lexicon")
+    for n, record in enumerate(records[: LEXICON_ARTICLES + 1]):
+        english: list[str] = []
+        khmer: list[str] = []
+        i = 1
+        while i < len(record["en"]):
+            size = rng.choice((1, 1, 2, 2, 3))
+            english.append(" ".join(record["en"][i : i + size]))
+            khmer.append(" ".join(record["km"][i : i + size]))
+            i += size
+        post_id = f"2019-05-{1 + n % 28:02d}-article-{n:03d}"
+        if n == LEXICON_ARTICLES:
+            post_id = EDITED
+            del khmer[rng.randrange(len(khmer))]
+        write_post(root, post_id, "en", json.dumps(record["en"][0], ensure_ascii=False), "\n\n".join(english))
+        write_post(root, post_id, "km", "ខ្មែរ " + post_id, "\n\n".join(khmer))
+
+
 def make_archives(root: Path) -> tuple[Path, Path]:
-    """The generated archive, and one of EXPORTED alone (made once: the bodies depend on the
-    seed only)."""
-    archive, alone = root / "archive", root / "archive-export"
-    stamp = root / ".generated-v2"
+    """The generated archive, one of EXPORTED alone and one of translated articles (made once:
+    the bodies depend on the seed only)."""
+    archive, alone, translated = root / "archive", root / "archive-export", root / "archive-translated"
+    stamp = root / ".generated-v3"
     if stamp.exists():
         return archive, alone
     shutil.rmtree(archive, ignore_errors=True)
     shutil.rmtree(alone, ignore_errors=True)
-    for folder in (archive, alone):
+    shutil.rmtree(translated, ignore_errors=True)
+    for folder in (archive, alone, translated):
         subprocess.run([str(OPED), "--archive", str(folder), "init"], check=True, capture_output=True)
+    translated_articles(translated)
     for post_id, make in POSTS.items():
         english, khmer = make(random.Random(post_id))
         for folder in (archive, alone) if post_id == EXPORTED else (archive,):
@@ -217,6 +250,13 @@ def cases(archive: Path, alone: Path, site: Path) -> list[tuple[str, list[str], 
     out.append(("show --side-by-side, real news (NTREX-128), about 1,100 paragraphs",
                 [*show, real, "--side-by-side", "--no-pager"], wide))
     out.append(("show --json (with the alignment), real news (NTREX-128)", [*show, real, "--json"], {}))
+    # The lexicon learned from 100 translated articles (the kept one removed first), then kept.
+    translated = archive.parent / "archive-translated"
+    kept = translated / ".opedarchive" / "lexicon-en-km.json"
+    edited = [str(OPED), "--archive", str(translated), "show", EDITED, "--json"]
+    out.append(("show --json, an edited article among 100 translated ones: lexicon learned",
+                ["sh", "-c", f'rm -f "{kept}" && exec "$0" "$@"', *edited], {}))
+    out.append(("show --json, an edited article among 100 translated ones: lexicon kept", edited, {}))
     files = archive / "posts" / "2024" / EXPORTED
     out.append(("align alone, 100,000/99,999 paragraphs (in a process)",
                 [sys.executable, "-c", ALIGN_ONLY, f"{files}.en.md", f"{files}.km.md"], {}))
