@@ -254,3 +254,18 @@ def test_a_few_translations_teach_no_lexicon(archive: Path, articles: list[bench
     assert archive_lexicon(Archive(archive), "en", "km") is None
     assert not learn_lexicon([("The government met.", "រដ្ឋាភិបាលបានប្រជុំ។")] * 79)
     assert learn_lexicon([("The government met.", "រដ្ឋាភិបាលបានប្រជុំ។")] * 80).forms["government"] == "រដ្ឋាភិបាល"
+
+
+WORDS = ["The government", "police", "said", "on Friday", "12", '"', "«", "»", "រដ្ឋាភិបាល", "ប៉ូលិស",
+         "ថ្ងៃសុក្រ", "បាននិយាយ", "១២", "។", ".", " "]
+mixed_paragraphs = st.lists(st.lists(st.sampled_from(WORDS), max_size=12).map(" ".join), max_size=12)
+
+
+@given(mixed_paragraphs, mixed_paragraphs, st.none() | st.floats(0.3, 3.0))
+@settings(max_examples=200, deadline=None)
+def test_with_a_lexicon_alignment_never_drops_or_reorders(a: list[str], b: list[str], ratio: float | None) -> None:
+    lexicon = Lexicon({"government": "រដ្ឋាភិបាល", "police": "ប៉ូលិស", "friday": "ថ្ងៃសុក្រ", "said": "និយាយ"})
+    pairs = align(a, b, ratio, lexicon)
+    assert [i for left, _ in pairs for i in left] == list(range(len(a)))
+    assert [j for _, right in pairs for j in right] == list(range(len(b)))
+    assert all((len(left), len(right)) in {(1, 1), (1, 2), (2, 1), (1, 0), (0, 1)} for left, right in pairs)
