@@ -269,3 +269,15 @@ def test_with_a_lexicon_alignment_never_drops_or_reorders(a: list[str], b: list[
     assert [i for left, _ in pairs for i in left] == list(range(len(a)))
     assert [j for _, right in pairs for j in right] == list(range(len(b)))
     assert all((len(left), len(right)) in {(1, 1), (1, 2), (2, 1), (1, 0), (0, 1)} for left, right in pairs)
+
+
+def test_a_version_removed_while_the_lexicon_is_learned_is_passed_over(
+        archive: Path, articles: list[bench_align.Article]) -> None:
+    # The posts are listed first and read after: a version removed meanwhile (an `rm` in another
+    # terminal) is passed over, not a KeyError in the middle of `show`.
+    ids = _fill(archive, articles, 20)
+    opened = Archive(archive)
+    listed = {post_id: {lang: (1, 1) for lang in ("en", "km")} for post_id in ids}
+    (archive / "posts" / "2019" / f"{ids[0]}.km.md").unlink()
+    learned = archive_lexicon(opened, "en", "km", listed)
+    assert learned is not None and len(learned) > 50

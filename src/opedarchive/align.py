@@ -892,6 +892,8 @@ def archive_lexicon(archive: Archive, lang_a: str, lang_b: str,
             post = archive.get(str(entry[0]))
         except (OpedError, OSError):  # a broken file elsewhere must not stop this post's view
             continue
+        if first not in post.versions or second not in post.versions:  # a version removed meanwhile
+            continue
         pa, pb = paragraphs(post.versions[first].body), paragraphs(post.versions[second].body)
         if not pa or len(pa) != len(pb):
             continue
