@@ -93,6 +93,20 @@ def write_post(archive: Path, post_id: str, lang: str, title: str, body: str) ->
 NTREX = ROOT.parent / "tests" / "data" / "realworld" / "ntrex" / "ntrex-128-en-km.jsonl"
 
 
+def ntrex_paragraphs(record: dict[str, list[str]], rng: random.Random) -> tuple[list[str], list[str]]:
+    """An NTREX-128 article's sentences (headline left out) as paragraphs of one to three of
+    them, in the same cut on both sides."""
+    english: list[str] = []
+    khmer: list[str] = []
+    i = 1
+    while i < len(record["en"]):
+        size = rng.choice((1, 1, 2, 2, 3))
+        english.append(" ".join(record["en"][i : i + size]))
+        khmer.append(" ".join(record["km"][i : i + size]))
+        i += size
+    return english, khmer
+
+
 def real_news(rng: random.Random) -> tuple[str, str]:
     """Real text (NTREX-128, tests/data/realworld/ntrex/SOURCE.md): the sentences of all 123
     articles as paragraphs of one to three lines, in the same cut on both sides, about 1,100 of
@@ -103,13 +117,9 @@ def real_news(rng: random.Random) -> tuple[str, str]:
     english: list[str] = []
     khmer: list[str] = []
     for line in NTREX.read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
-        i = 1
-        while i < len(record["en"]):
-            size = rng.choice((1, 1, 2, 2, 3))
-            english.append(" ".join(record["en"][i : i + size]))
-            khmer.append(" ".join(record["km"][i : i + size]))
-            i += size
+        en, km = ntrex_paragraphs(json.loads(line), rng)
+        english += en
+        khmer += km
     for k in sorted(rng.sample(range(len(khmer)), 3), reverse=True):
         del khmer[k]
     khmer.insert(rng.randrange(len(khmer)), "ការកត់សម្គាល់របស់អ្នកបកប្រែ។")
@@ -144,14 +154,7 @@ def translated_articles(root: Path) -> None:
     records = [json.loads(line) for line in NTREX.read_text(encoding="utf-8").splitlines()]
     rng = random.Random("lexicon")
     for n, record in enumerate(records[: LEXICON_ARTICLES + 1]):
-        english: list[str] = []
-        khmer: list[str] = []
-        i = 1
-        while i < len(record["en"]):
-            size = rng.choice((1, 1, 2, 2, 3))
-            english.append(" ".join(record["en"][i : i + size]))
-            khmer.append(" ".join(record["km"][i : i + size]))
-            i += size
+        english, khmer = ntrex_paragraphs(record, rng)
         post_id = f"2019-05-{1 + n % 28:02d}-article-{n:03d}"
         if n == LEXICON_ARTICLES:
             post_id = EDITED
