@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import bench_align
 import pytest
@@ -281,3 +282,32 @@ def test_a_version_removed_while_the_lexicon_is_learned_is_passed_over(
     (archive / "posts" / "2019" / f"{ids[0]}.km.md").unlink()
     learned = archive_lexicon(opened, "en", "km", listed)
     assert learned is not None and len(learned) > 50
+
+
+def test_a_changed_lexicon_makes_the_pages_it_aligns_again(
+        archive: Path, articles: list[bench_align.Article], cli: Invoke, tmp_path: Path) -> None:
+    # A post page whose paragraphs do not pair one to one is aligned with the lexicon: when the
+    # lexicon changes, that page is made again (its key in the manifest changes), and only the
+    # pages like it.
+    _palu(archive, articles)
+    site = tmp_path / "site"
+    export = ("--archive", str(archive), "export", "--html", "-o", str(site))
+
+    def manifest() -> dict[str, Any]:
+        return json.loads((site / ".opedarchive-export.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+    assert cli(*export).exit_code == 0
+    first = manifest()
+    assert cli(*export).exit_code == 0
+    assert manifest()["files"] == first["files"]  # nothing changed: the same keys
+    kept = archive / ".opedarchive" / "lexicon-en-km.json"
+    record = json.loads(kept.read_text(encoding="utf-8"))
+    record["forms"] = dict(list(record["forms"].items())[:10])  # the same posts, other words
+    kept.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    result = cli(*export)
+    assert result.exit_code == 0, result.stderr
+    again = manifest()
+    assert again["state"]["lexicon_key"] and again["state"]["lexicon_key"] != first["state"]["lexicon_key"]
+    changed = {rel for rel, key in again["files"].items()
+               if rel.startswith("posts/") and first["files"].get(rel) != key}
+    assert changed == {"posts/2019-02-01-palu.html"}

@@ -679,7 +679,8 @@ class Remembered:
         pieces = state.get("pieces")
         self.records: dict[str, dict[str, Any]] = pieces if isinstance(pieces, dict) else {}
         # The pages of posts whose paragraphs do not pair one to one depend on the alignment
-        # ratio: when it changed, the pieces that hold one are made again (those pages alone).
+        # ratio and the lexicons: when either changed, the pieces that hold one are made again
+        # (those pages alone).
         self.ratio_same = state.get("ratio") == ratio and state.get("lexicon_key", "") == lexicon_key
         self._years: dict[str, dict[str, Any]] = {}
 
@@ -805,7 +806,10 @@ def _lexicons(archive: Archive, sigs: dict[str, list[list[Any]]]) -> tuple[dict[
     # The files as listed (`_scan`): the lexicon's sources are not looked up again.
     files = {post_id: {lang: (mtime, size) for _, lang, mtime, size in sig} for post_id, sig in sigs.items()
              if len(sig) >= 2} if pairs else {}
-    lexicons = {pair: archive_lexicon(archive, pair.split(" ")[0], pair.split(" ")[1], files) for pair in pairs}
+    lexicons: dict[str, Lexicon | None] = {}
+    for pair in pairs:
+        first, second = pair.split(" ")
+        lexicons[pair] = archive_lexicon(archive, first, second, files)
     forms = {pair: lexicon.forms if lexicon else {} for pair, lexicon in lexicons.items()}
     return lexicons, digest(json.dumps(forms, ensure_ascii=False, sort_keys=True)) if any(forms.values()) else ""
 
